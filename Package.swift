@@ -1,0 +1,91 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Blindsight: background removal by a dialogue between a blind reasoner and a seeing model.
+///
+/// Module map (each owns one concern):
+/// - `CCurl`, `CPNG`, `CJPEG`, `CEdit`: thin system-library shims (libcurl, libpng, libjpeg-turbo, libedit).
+/// - `BlindsightCore`: exit statuses, user-facing errors, atomic file output, JSON values.
+/// - `Imaging`: the in-memory image type, PNG/JPEG codecs, EXIF orientation, resizing.
+/// - `HTTPTransport`: the one libcurl HTTP client (streaming, timeouts, cancellation).
+/// - `ModelClients`: Ollama and OpenAI-compatible chat backends, model specs, configuration.
+/// - `Panoptic`: panoptic segmentations, their readers and sources, the area table.
+/// - `Compositor`: keep-set -> mask -> cutout, and the Set-of-Mark overlay.
+/// - `Dialogue`: the referee state machine, the engine, prompts, the baseline policy, events.
+/// - `Transcripts`: the JSONL transcript format, writer, reader, replay.
+/// - `BlindsightCLI`: the command tree; `blindsight` is a thin entry point over it.
+let package = Package(
+    name: "Blindsight",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "blindsight", targets: ["blindsight"]),
+        .executable(name: "blindsight-bench", targets: ["blindsight-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
+    ],
+    targets: [
+        // C system libraries: a module map plus a one-file shim header each.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CJPEG", pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev", "libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+
+        // Libraries.
+        .target(name: "BlindsightCore"),
+        .target(name: "Imaging", dependencies: ["BlindsightCore", "CPNG", "CJPEG"]),
+        .target(name: "HTTPTransport", dependencies: ["BlindsightCore", "CCurl"]),
+        .target(
+            name: "ModelClients",
+            dependencies: ["BlindsightCore", "HTTPTransport", "Imaging", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "Panoptic", dependencies: ["BlindsightCore", "Imaging", "HTTPTransport"],
+            resources: [.copy("Resources")]),
+        .target(name: "Compositor", dependencies: ["BlindsightCore", "Imaging", "Panoptic"]),
+        .target(
+            name: "Dialogue",
+            dependencies: [
+                "BlindsightCore", "Imaging", "ModelClients", "Panoptic", "Compositor",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]),
+        .target(name: "Transcripts", dependencies: ["BlindsightCore", "Dialogue", "ModelClients", "Panoptic"]),
+        .target(
+            name: "BlindsightCLI",
+            dependencies: [
+                "BlindsightCore", "Imaging", "HTTPTransport", "ModelClients", "Panoptic", "Compositor", "Dialogue",
+                "Transcripts", "CEdit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "blindsight", dependencies: ["BlindsightCLI"]),
+        .executableTarget(
+            name: "blindsight-bench",
+            dependencies: [
+                "BlindsightCore", "Imaging", "Panoptic", "Compositor", "ModelClients", "HTTPTransport",
+                "Dialogue", "Transcripts", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Test support: loopback fake servers speaking the real wire protocols, fixture makers.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "BlindsightCore", "Imaging", "Panoptic", "ModelClients",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ]),
+
+        // Tests.
+        .testTarget(name: "CoreTests", dependencies: ["BlindsightCore"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
+        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"]),
+        .testTarget(name: "ModelClientsTests", dependencies: ["ModelClients", "TestSupport"]),
+        .testTarget(name: "PanopticTests", dependencies: ["Panoptic", "TestSupport"]),
+        .testTarget(name: "CompositorTests", dependencies: ["Compositor", "TestSupport"]),
+        .testTarget(name: "DialogueTests", dependencies: ["Dialogue", "TestSupport"]),
+        .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["BlindsightCLI", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,30 @@
+import ArgumentParser
+
+/// The root of the `blindsight` command tree. Each subcommand lives in its own file and stays thin:
+/// it parses flags, calls a library, and prints.
+public struct Blindsight: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "blindsight",
+        abstract: "Remove an image's background by letting a blind reasoner and a seeing model talk.",
+        discussion: """
+            Exit codes: 0 success, 2 usage, 3 bad input, 4 model or service failure, \
+            5 no usable decision, 130 interrupted.
+            """,
+        version: BlindsightVersion.current,
+        subcommands: [
+            // -- image I/O (issue 2) --
+            // (ImageCommand.self)
+            // -- panoptic segments and compositor (issue 3) --
+            // -- model clients and configuration (issue 4) --
+            // -- dialogue (issue 5) --
+            // -- transcripts and replay (issue 6) --
+        ]
+    )
+
+    public init() {}
+}
+
+/// The program's version, recorded in transcripts and printed by `--version`.
+public enum BlindsightVersion {
+    public static let current = "0.1.0"
+}

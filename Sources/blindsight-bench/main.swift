@@ -1,0 +1,2 @@
+// The benchmark tool; each issue adds its benchmark as a subcommand.
+print("blindsight-bench: no benchmarks yet")

@@ -1,0 +1,1 @@
+// Placeholder so the package builds; replaced by this target's first real test.
