@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// Release-build benchmarks. Each prints its figures and a ratio against the named peer measured in
+/// the same run. Run with `swift run -c release blindsight-bench <benchmark>`.
+@main
+struct BlindsightBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "blindsight-bench",
+        abstract: "Measure Blindsight's speed and memory against named peers.",
+        subcommands: [
+            // -- image I/O vs Pillow (issue 2) --
+            // -- compositor vs Pillow + numpy (issue 3) --
+            // -- model client overhead (issue 4) --
+            // -- referee overhead (issue 5) --
+            // -- replay (issue 6) --
+        ]
+    )
+}

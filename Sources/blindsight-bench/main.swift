@@ -1,2 +1,0 @@
-// The benchmark tool; each issue adds its benchmark as a subcommand.
-print("blindsight-bench: no benchmarks yet")
