@@ -1,0 +1,123 @@
+import BlindsightCore
+import Foundation
+import Mustache
+
+/// The prompt templates the referee renders, loaded from a folder of `.mustache` files.
+///
+/// Every file must start with the `{{% CONTENT_TYPE: TEXT}}` pragma (the renderer HTML-escapes
+/// otherwise, and the pragma does not carry into partials). Each template's name, SHA-256 and full
+/// text are kept in ``records`` so transcripts can record exactly which prompts a run used.
+public struct PromptTemplates: Sendable {
+    /// The templates the referee renders directly (partials such as `protocol` may be added freely).
+    public enum Name: String, Sendable, CaseIterable {
+        case reasonerSystem = "reasoner-system"
+        case opening
+        case answer
+        case rejection
+        case lastRound = "last-round"
+        case seerSystem = "seer-system"
+        case seerQuestion = "seer-question"
+    }
+
+    /// One template file as loaded.
+    public struct Record: Sendable, Hashable, Codable {
+        /// The file name without `.mustache` (sub-folders joined with "/").
+        public var name: String
+        /// Lowercase hex SHA-256 of the file's UTF-8 text.
+        public var sha256: String
+        /// The full text.
+        public var text: String
+    }
+
+    /// The first line every template must have.
+    public static let pragma = "{{% CONTENT_TYPE: TEXT}}"
+
+    /// The folder the templates came from.
+    public let directory: String
+    /// Every template in the folder, sorted by name.
+    public let records: [Record]
+    private let library: MustacheLibrary
+
+    /// Loads every `.mustache` file under `directory`.
+    /// - Throws: ``PromptError`` when the folder is missing, a file lacks the pragma or does not
+    ///   parse, or a template the referee needs is absent.
+    public init(directory: String) throws(PromptError) {
+        let root = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
+        guard let enumerator = FileManager.default.enumerator(atPath: root.path) else {
+            throw PromptError(message: "prompt folder \(directory) not found (give an existing folder with --prompts)")
+        }
+        var records: [Record] = []
+        var library = MustacheLibrary()
+        for case let relative as String in enumerator where relative.hasSuffix(".mustache") {
+            let path = root.appendingPathComponent(relative).path
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else { throw PromptError(message: "cannot read prompt template \(path)") }
+            guard text.hasPrefix(Self.pragma) else {
+                throw PromptError(message: "prompt template \(path) must start with \(Self.pragma)")
+            }
+            let name = String(relative.dropLast(".mustache".count))
+            do {
+                try library.register(text, named: name)
+            } catch {
+                throw PromptError(message: "prompt template \(path) does not parse: \(Self.describe(error))")
+            }
+            records.append(Record(name: name, sha256: SHA256.hex(text), text: text))
+        }
+        let missing = Name.allCases.map(\.rawValue).filter { name in !records.contains { $0.name == name } }
+        guard missing.isEmpty else {
+            throw PromptError(
+                message: "prompt folder \(directory) lacks \(missing.map { $0 + ".mustache" }.joined(separator: ", "))")
+        }
+        self.directory = root.path
+        self.records = records.sorted { $0.name < $1.name }
+        self.library = library
+    }
+
+    /// Renders template `name` (any loaded name, partials included) with a view model.
+    public func render(_ name: String, _ viewModel: Any) -> String {
+        library.render(viewModel, withTemplate: name) ?? ""
+    }
+
+    /// Renders one of the referee's templates, without leading or trailing blank lines.
+    public func render(_ name: Name, _ viewModel: Any) -> String {
+        render(name.rawValue, viewModel).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The default folder: `prompts/default` under the current directory, else under the nearest
+    /// ancestor of the executable's folder that has one (a source checkout running `.build/…/blindsight`),
+    /// else `share/blindsight/prompts/default` beside an installed `bin/blindsight`.
+    public static func defaultDirectory(
+        currentDirectory: String = FileManager.default.currentDirectoryPath,
+        executable: String = CommandLine.arguments.first ?? ""
+    ) -> String? {
+        let fileManager = FileManager.default
+        let local = URL(fileURLWithPath: currentDirectory).appendingPathComponent("prompts/default").path
+        if fileManager.fileExists(atPath: local) { return local }
+        var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        while folder.path != "/" && !folder.path.isEmpty {
+            for candidate in ["prompts/default", "share/blindsight/prompts/default"] {
+                let path = folder.appendingPathComponent(candidate).path
+                if fileManager.fileExists(atPath: path) { return path }
+            }
+            folder = folder.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let parserError = error as? MustacheTemplate.ParserError {
+            return "line \(parserError.context.lineNumber), column \(parserError.context.columnNumber): \(parserError.error)"
+        }
+        return String(describing: error)
+    }
+}
+
+/// The prompt templates could not be loaded.
+public struct PromptError: UserFacingError, Equatable {
+    public let message: String
+    public var exitStatus: ExitStatus { .badInput }
+
+    public init(message: String) {
+        self.message = message
+    }
+}
