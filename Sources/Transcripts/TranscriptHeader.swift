@@ -1,4 +1,5 @@
 import BlindsightCore
+import Dialogue
 import Foundation
 import ModelClients
 import Panoptic
@@ -29,8 +30,10 @@ public struct TranscriptHeader: Codable, Sendable, Equatable {
     public var models: [ModelRecord]
     /// Every prompt template the referee rendered, with its full text.
     public var prompts: [PromptRecord]
-    /// The question budget.
+    /// The round limit (reasoner turns, the decision round included).
     public var maxRounds: Int
+    /// The referee's rules in full (fallback, marks, structured output, duplicate threshold).
+    public var rules: RefereeRules?
     /// The user's instruction, when one was given.
     public var instruction: String?
     /// The transcript and event this one continues from, for forks and resumed sessions.
@@ -41,7 +44,7 @@ public struct TranscriptHeader: Codable, Sendable, Equatable {
     public init(
         id: String = TranscriptHeader.newID(), created: Date = Date(), programVersion: String,
         generator: String? = nil, image: ImageRecord, panoptic: PanopticRecord, models: [ModelRecord],
-        prompts: [PromptRecord], maxRounds: Int, instruction: String?, parent: ParentRecord? = nil,
+        prompts: [PromptRecord], rules: RefereeRules, instruction: String?, parent: ParentRecord? = nil,
         settings: [String: JSONValue]? = nil
     ) {
         self.schema = Self.schemaVersion
@@ -53,7 +56,8 @@ public struct TranscriptHeader: Codable, Sendable, Equatable {
         self.panoptic = panoptic
         self.models = models
         self.prompts = prompts
-        self.maxRounds = maxRounds
+        self.maxRounds = rules.maxRounds
+        self.rules = rules
         self.instruction = instruction
         self.parent = parent
         self.settings = settings
@@ -62,6 +66,18 @@ public struct TranscriptHeader: Codable, Sendable, Equatable {
     /// Twelve random lowercase hex digits.
     public static func newID() -> String {
         (0..<6).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    }
+
+    /// The dialogue task as the referee saw it (instruction, image facts, area table).
+    public var task: DialogueTask {
+        DialogueTask(
+            instruction: instruction, imageName: (image.path as NSString).lastPathComponent, imageWidth: image.width,
+            imageHeight: image.height, table: panoptic.table)
+    }
+
+    /// The recorded rules; transcripts without them get the defaults with the recorded round limit.
+    public var refereeRules: RefereeRules {
+        rules ?? RefereeRules(maxRounds: maxRounds)
     }
 
     /// The recorded model of `role`, if any.
@@ -94,9 +110,9 @@ public struct PanopticRecord: Codable, Sendable, Equatable {
     /// Every segment the source reported.
     public var segments: [Segment]
     /// The area table shown to the reasoner: display number → source segment id, label, area, place.
-    public var table: [AreaTable.Row]
+    public var table: AreaTable
 
-    public init(source: String, segments: [Segment], table: [AreaTable.Row]) {
+    public init(source: String, segments: [Segment], table: AreaTable) {
         self.source = source
         self.segments = segments
         self.table = table
@@ -144,8 +160,13 @@ public struct PromptRecord: Codable, Sendable, Equatable {
 
     public init(name: String, text: String) {
         self.name = name
-        self.sha256 = SHA256.hex(of: text)
+        self.sha256 = SHA256.hex(text)
         self.text = text
+    }
+
+    /// Records a loaded template.
+    public init(_ record: PromptTemplates.Record) {
+        self.init(name: record.name, text: record.text)
     }
 }
 

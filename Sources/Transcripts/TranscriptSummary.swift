@@ -26,7 +26,7 @@ public struct TranscriptSummary: Sendable, Equatable {
         rounds = transcript.reasonerTurns
         if let decision = transcript.decision {
             let labels = decision.foreground.map { number in
-                let label = header.panoptic.table.first { $0.number == number }?.label ?? "?"
+                let label = header.panoptic.table.row(number: number)?.label ?? "?"
                 return "\(number) \(label)"
             }
             self.decision = labels.isEmpty ? "(nothing)" : labels.joined(separator: ", ")

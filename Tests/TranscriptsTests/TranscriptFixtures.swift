@@ -25,14 +25,15 @@ enum TranscriptFixtures {
             id: "0123456789ab", created: start, programVersion: "9.9.9",
             image: ImageRecord(path: "dog.png", sha256: String(repeating: "a", count: 64), bytes: 999, width: 40,
                                height: 30),
-            panoptic: PanopticRecord(source: "dog.panoptic.png", segments: segments, table: table),
+            panoptic: PanopticRecord(source: "dog.panoptic.png", segments: segments,
+                                     table: AreaTable(width: 40, height: 30, rows: table)),
             models: [
                 ModelRecord(role: "reasoner", provider: "openai", model: "qwq-32b", baseURL: "http://127.0.0.1:1/v1",
                             parameters: parameters),
                 ModelRecord(role: "seer", provider: "ollama", model: "qwen2.5vl:7b", baseURL: "http://127.0.0.1:2"),
             ],
             prompts: [PromptRecord(name: "reasoner/system", text: "{{% CONTENT_TYPE: TEXT}}\nYou cannot see.")],
-            maxRounds: 3, instruction: instruction)
+            rules: RefereeRules(maxRounds: 3), instruction: instruction)
     }
 
     /// A complete run: opening, one question and answer, a decision, stop, one output. Includes a
