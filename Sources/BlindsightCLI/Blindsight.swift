@@ -17,7 +17,7 @@ public struct Blindsight: AsyncParsableCommand {
             // -- panoptic segments and compositor (issue 3) --
             // -- model clients and configuration (issue 4) --
             // -- dialogue (issue 5) --
-            // -- transcripts and replay (issue 6) --
+            TranscriptsCommand.self,
         ]
     )
 
