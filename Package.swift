@@ -38,7 +38,9 @@ let package = Package(
 
         // Libraries.
         .target(name: "BlindsightCore"),
-        .target(name: "Imaging", dependencies: ["BlindsightCore", "CPNG", "CJPEG"]),
+        // libpng's classic API needs setjmp, which Swift cannot call: a small C target does it.
+        .target(name: "CImagingShims", dependencies: ["CPNG"]),
+        .target(name: "Imaging", dependencies: ["BlindsightCore", "CPNG", "CJPEG", "CImagingShims"]),
         .target(name: "HTTPTransport", dependencies: ["BlindsightCore", "CCurl"]),
         .target(
             name: "ModelClients",
