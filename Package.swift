@@ -38,8 +38,8 @@ let package = Package(
 
         // Libraries.
         .target(name: "BlindsightCore"),
-        // libpng's classic API needs setjmp, which Swift cannot call: a small C target does it.
-        .target(name: "CImagingShims", dependencies: ["CPNG"]),
+        // libpng's and libjpeg's classic APIs need setjmp, which Swift cannot call: a small C target does it.
+        .target(name: "CImagingShims", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "Imaging", dependencies: ["BlindsightCore", "CPNG", "CJPEG", "CImagingShims"]),
         .target(name: "HTTPTransport", dependencies: ["BlindsightCore", "CCurl"]),
         .target(

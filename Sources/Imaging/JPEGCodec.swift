@@ -1,6 +1,7 @@
+import CImagingShims
 import CJPEG
 
-/// JPEG decoding through TurboJPEG (libjpeg-turbo): baseline, extended, progressive, arithmetic,
+/// JPEG decoding through libjpeg-turbo's classic libjpeg API (see the `CImagingShims` C target): baseline, extended, progressive, arithmetic,
 /// restart markers; gray -> gray8, colour -> rgb8, CMYK/YCCK -> rgb8 (Adobe-inverted when an Adobe
 /// APP14 segment is present, as Photoshop writes them). EXIF orientation is applied afterwards.
 enum JPEGDecoder {
@@ -14,69 +15,52 @@ enum JPEGDecoder {
             throw ImageError(.unsupported, file: name, detail: "lossless JPEG")
         }
         try checkPixelLimit(width: markers.width, height: markers.height, maxPixels: options.maxPixels, name: name)
-        guard let handle = tjInitDecompress() else {
-            throw ImageError(.corrupt, file: name, detail: "cannot start the JPEG decoder")
-        }
-        defer { tjDestroy(handle) }
-        var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
-        let headerStatus = bytes.withUnsafeBufferPointer {
-            tjDecompressHeader3(handle, $0.baseAddress, UInt($0.count), &width, &height, &subsampling, &colorspace)
-        }
-        guard headerStatus == 0 else { throw failure(handle, name: name, header: true) }
-        let scale = scalingFactor(width: Int(width), height: Int(height), maxSide: options.maxSide)
-        let scaledWidth = Int((Int64(width) * Int64(scale.num) + Int64(scale.denom) - 1) / Int64(scale.denom))
-        let scaledHeight = Int((Int64(height) * Int64(scale.num) + Int64(scale.denom) - 1) / Int64(scale.denom))
-        let (pixelFormat, channels): (TJPF, Int) = switch UInt32(bitPattern: colorspace) {
-        case TJCS_GRAY.rawValue: (TJPF_GRAY, 1)
-        case TJCS_CMYK.rawValue, TJCS_YCCK.rawValue: (TJPF_CMYK, 4)
-        default: (TJPF_RGB, 3)
-        }
-        let count = scaledWidth * scaledHeight * channels
-        var status: Int32 = 0
-        let samples = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            status = bytes.withUnsafeBufferPointer {
-                tjDecompress2(handle, $0.baseAddress, UInt($0.count), buffer.baseAddress, Int32(scaledWidth),
-                              Int32(scaledWidth * channels), Int32(scaledHeight), Int32(pixelFormat.rawValue),
-                              TJFLAG_LIMITSCANS)
-            }
-            initialized = count
-        }
-        if status != 0 {
-            // Warnings (junk before a marker) still produce a full image; a premature end does not.
-            let message = errorText(handle)
-            if tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) || message.contains("Premature end") {
-                throw failure(handle, name: name, header: false)
-            }
-        }
-        var image: Image
-        if channels == 4 {
-            image = Image(width: scaledWidth, height: scaledHeight, format: .rgb8,
-                          pixels: cmykToRGB(samples, inverted: markers.hasAdobe))
-        } else {
-            image = Image(width: scaledWidth, height: scaledHeight, format: channels == 1 ? .gray8 : .rgb8,
-                          pixels: samples)
+        var image = try withExtendedLifetime(bytes) { () throws(ImageError) -> Image in
+            try decodePixels(bytes, name: name, scaleEighths: scaleEighths(markers, maxSide: options.maxSide))
         }
         if options.applyOrientation { image = image.oriented(markers.orientation) }
         if let maxSide = options.maxSide { image = image.downscaled(toMaxSide: maxSide) }
         return image
     }
 
-    /// The smallest DCT scaling factor of 1/2 or less that keeps the longer side at least `maxSide`
-    /// (1/1 when no such reduction applies).
-    static func scalingFactor(width: Int, height: Int, maxSide: Int?) -> tjscalingfactor {
-        let identity = tjscalingfactor(num: 1, denom: 1)
-        guard let maxSide, maxSide > 0 else { return identity }
-        let longSide = max(width, height)
-        var count: Int32 = 0
-        guard let factors = tjGetScalingFactors(&count) else { return identity }
-        var best = identity
-        for factor in UnsafeBufferPointer(start: factors, count: Int(count)) {
-            guard factor.num * 2 <= factor.denom else { continue }
-            let scaled = (longSide * Int(factor.num) + Int(factor.denom) - 1) / Int(factor.denom)
-            guard scaled >= maxSide else { continue }
-            if Int(factor.num) * Int(best.denom) < Int(best.num) * Int(factor.denom) { best = factor }
+    /// Runs libjpeg: header, DCT-scaled decompression, CMYK conversion.
+    private static func decodePixels(_ bytes: [UInt8], name: String, scaleEighths: Int) throws(ImageError) -> Image {
+        var message = [CChar](repeating: 0, count: 256)
+        var reader: OpaquePointer?
+        var header = bsimg_jpeg_header()
+        var status = bytes.withUnsafeBufferPointer {
+            bsimg_jpeg_open($0.baseAddress, $0.count, &reader, &header, &message, message.count)
         }
-        return best
+        guard status == BSIMG_OK, let reader else { throw error(status, message, name: name) }
+        defer { bsimg_jpeg_close(reader) }
+        var width: UInt32 = 0, height: UInt32 = 0
+        status = bsimg_jpeg_start(reader, Int32(scaleEighths), &width, &height, &message, message.count)
+        guard status == BSIMG_OK else { throw error(status, message, name: name) }
+        let channels = Int(header.output_channels)
+        let count = Int(width) * Int(height) * channels
+        let samples = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            status = bsimg_jpeg_read(reader, buffer.baseAddress, count, &message, message.count)
+            initialized = count
+        }
+        guard status == BSIMG_OK else { throw error(status, message, name: name) }
+        switch channels {
+        case 1: return Image(width: Int(width), height: Int(height), format: .gray8, pixels: samples)
+        case 3: return Image(width: Int(width), height: Int(height), format: .rgb8, pixels: samples)
+        default:
+            return Image(width: Int(width), height: Int(height), format: .rgb8,
+                         pixels: cmykToRGB(samples, inverted: header.saw_adobe != 0))
+        }
+    }
+
+    /// libjpeg's DCT scaling, in eighths: the smallest reduction to 1/2 or less that keeps the longer
+    /// side at least `maxSide`; 8 (no scaling) when the image is not reduced by half or more.
+    static func scaleEighths(_ markers: JPEGMarkers, maxSide: Int?) -> Int {
+        guard let maxSide, maxSide > 0 else { return 8 }
+        let longSide = max(markers.width, markers.height)
+        for eighths in 1...4 where (longSide * eighths + 7) / 8 >= maxSide {
+            return eighths
+        }
+        return 8
     }
 
     /// CMYK -> RGB the way Pillow does it: r = (255 - c) * (255 - k) / 255, on inverted samples when
@@ -100,20 +84,17 @@ enum JPEGDecoder {
 
     private static func divide255(_ value: Int) -> Int { (value + 128 + ((value + 128) >> 8)) >> 8 }
 
-    private static func errorText(_ handle: tjhandle) -> String {
-        guard let text = tjGetErrorStr2(handle) else { return "libjpeg-turbo failed" }
-        return String(cString: text)
-    }
-
-    private static func failure(_ handle: tjhandle, name: String, header: Bool) -> ImageError {
-        let text = errorText(handle)
-        if text.contains("Premature end") || text.contains("truncated") {
-            return ImageError(.truncated, file: name, detail: text)
+    private static func error(_ status: bsimg_status, _ message: [CChar], name: String) -> ImageError {
+        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let detail = text.isEmpty ? "libjpeg failed" : text
+        switch status {
+        case BSIMG_ERR_TRUNCATED: return ImageError(.truncated, file: name, detail: detail)
+        case BSIMG_ERR_MEMORY: return ImageError(.tooLarge, file: name, detail: "out of memory")
+        case BSIMG_ERR_HEADER:
+            let unsupported = text.contains("Unsupported") || text.contains("not supported")
+            return ImageError(unsupported ? .unsupported : .badHeader, file: name, detail: detail)
+        default: return ImageError(.corrupt, file: name, detail: detail)
         }
-        if text.contains("Unsupported") || text.contains("not supported") {
-            return ImageError(.unsupported, file: name, detail: text)
-        }
-        return ImageError(header ? .badHeader : .corrupt, file: name, detail: text)
     }
 }
 

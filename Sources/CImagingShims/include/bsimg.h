@@ -1,6 +1,6 @@
 #ifndef BLINDSIGHT_BSIMG_H
 #define BLINDSIGHT_BSIMG_H
-// libpng's classic API behind setjmp, wrapped in C because Swift cannot use setjmp/longjmp.
+// libpng's and libjpeg's classic APIs behind setjmp, wrapped in C because Swift cannot use setjmp/longjmp.
 // Every entry point catches libpng's errors itself and reports them as a status code plus a message.
 #include <stddef.h>
 #include <stdint.h>
@@ -13,7 +13,9 @@ typedef enum {
     BSIMG_ERR_DATA = 3,      ///< corrupt or truncated image data
     BSIMG_ERR_MEMORY = 4,    ///< allocation failed
     BSIMG_ERR_ENCODE = 5,    ///< encoding failed
-    BSIMG_ERR_USAGE = 6      ///< wrong call (buffer too small, bad arguments)
+    BSIMG_ERR_USAGE = 6,     ///< wrong call (buffer too small, bad arguments)
+    BSIMG_ERR_TRUNCATED = 7, ///< the data ends before the image does
+    BSIMG_ERR_UNSUPPORTED = 8///< a valid file using a feature the library does not decode
 } bsimg_status;
 
 /// What the PNG header says, and the layout bsimg_png_read will produce.
@@ -48,6 +50,33 @@ void bsimg_png_close(bsimg_png_reader *reader);
 bsimg_status bsimg_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
                               int zlib_level, int filters, uint8_t **out, size_t *out_size,
                               char *message, size_t message_size);
+
+/// What a JPEG header says (libjpeg's classic API).
+typedef struct {
+    uint32_t width;
+    uint32_t height;
+    int components;     ///< 1, 3 or 4
+    int saw_adobe;      ///< 1 when an Adobe APP14 marker is present (CMYK is then stored inverted)
+    int output_channels;///< 1 (gray), 3 (rgb) or 4 (cmyk, converted by the caller)
+} bsimg_jpeg_header;
+
+typedef struct bsimg_jpeg_reader bsimg_jpeg_reader;
+
+/// Reads the JPEG header. On success *reader must be closed. The data must stay alive until close.
+bsimg_status bsimg_jpeg_open(const uint8_t *data, size_t size, bsimg_jpeg_reader **reader,
+                             bsimg_jpeg_header *header, char *message, size_t message_size);
+
+/// Starts decompression scaled by scale_eighths/8 (1-8; libjpeg's DCT scaling) and reports the output size.
+bsimg_status bsimg_jpeg_start(bsimg_jpeg_reader *reader, int scale_eighths, uint32_t *width, uint32_t *height,
+                              char *message, size_t message_size);
+
+/// Decodes all scanlines into `out` (width * height * output_channels bytes). A premature end of the
+/// data is an error (BSIMG_ERR_TRUNCATED); other libjpeg warnings (junk between markers) are tolerated.
+bsimg_status bsimg_jpeg_read(bsimg_jpeg_reader *reader, uint8_t *out, size_t out_size,
+                             char *message, size_t message_size);
+
+/// Frees the reader (NULL is allowed).
+void bsimg_jpeg_close(bsimg_jpeg_reader *reader);
 
 /// Frees a buffer returned by this library.
 void bsimg_free(void *pointer);
