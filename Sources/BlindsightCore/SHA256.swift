@@ -2,22 +2,22 @@
 /// without keeping the bytes. Not for anything secret: it is a plain, unhardened implementation.
 public enum SHA256 {
     /// The lowercase hex digest of `bytes`.
-    public static func hex(_ bytes: some Collection<UInt8>) -> String {
-        digest(bytes).map { byte in
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        digest(Array(bytes)).map { byte in
             let text = String(byte, radix: 16)
             return text.count == 1 ? "0" + text : text
         }.joined()
     }
 
     /// The lowercase hex digest of the UTF-8 bytes of `text`.
-    public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
+    public static func hex(of text: String) -> String { hex(Array(text.utf8)) }
 
     /// The 32-byte digest of `bytes`.
-    public static func digest(_ bytes: some Collection<UInt8>) -> [UInt8] {
+    public static func digest(_ bytes: [UInt8]) -> [UInt8] {
         var state: [UInt32] = [
             0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
         ]
-        var message = Array(bytes)
+        var message = bytes
         let bitLength = UInt64(message.count) &* 8
         message.append(0x80)
         while message.count % 64 != 56 { message.append(0) }

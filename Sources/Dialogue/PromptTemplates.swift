@@ -61,7 +61,7 @@ public struct PromptTemplates: Sendable {
             } catch {
                 throw PromptError(message: "prompt template \(path) does not parse: \(Self.describe(error))")
             }
-            records.append(Record(name: name, sha256: SHA256.hex(text), text: text))
+            records.append(Record(name: name, sha256: SHA256.hex(of: text), text: text))
         }
         let missing = Name.allCases.map(\.rawValue).filter { name in !records.contains { $0.name == name } }
         guard missing.isEmpty else {

@@ -30,8 +30,8 @@ public enum ReplyParser {
         var actions: [ReasonerAction] = []
         var problems: [String] = []
         for candidate in JSONObjectScanner.objects(in: answer) {
-            guard let (object, repaired) = decodeObject(candidate) else { continue }
-            if repaired { repairs.append("removed a trailing comma from the JSON object") }
+            guard let (object, repair) = decodeObject(candidate) else { continue }
+            if let repair { repairs.append(repair) }
             switch action(from: object) {
             case .success(let action?): if !actions.contains(action) { actions.append(action) }
             case .success(nil): continue
@@ -50,16 +50,34 @@ public enum ReplyParser {
         var text: String
     }
 
-    private static func decodeObject(_ text: String) -> ([String: JSONValue], Bool)? {
-        if let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8)) {
-            return (object, false)
+    /// Decodes a candidate object, trying small repairs when it is not valid JSON as written.
+    private static func decodeObject(_ text: String) -> ([String: JSONValue], String?)? {
+        if let object = decode(text) { return (object, nil) }
+        for repair in repairs {
+            if let fixed = repair.apply(text), let object = decode(fixed) { return (object, repair.description) }
         }
-        let cleaned = text.replacingOccurrences(of: #",\s*([}\]])"#, with: "$1", options: .regularExpression)
-        guard cleaned != text,
-            let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(cleaned.utf8))
-        else { return nil }
-        return (object, true)
+        return nil
     }
+
+    private static func decode(_ text: String) -> [String: JSONValue]? {
+        try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
+    }
+
+    private struct Repair: Sendable {
+        var description: String
+        var apply: @Sendable (String) -> String?
+    }
+
+    /// Common defects of model-written JSON, tried in order.
+    private static let repairs = [
+        Repair(description: "replaced typographic quotes with plain ones in the JSON object") { text in
+            let fixed = text.replacingOccurrences(of: #"[“”„]"#, with: "\"", options: .regularExpression)
+            return fixed == text ? nil : fixed
+        },
+        Repair(description: "replaced single quotes with double quotes in the JSON object") { text in
+            text.contains("\"") || !text.contains("'") ? nil : text.replacingOccurrences(of: "'", with: "\"")
+        },
+    ]
 
     /// The action in `object`; nil when the object is not an action at all (no "action" key).
     private static func action(from object: [String: JSONValue]) -> Result<ReasonerAction?, Problem> {

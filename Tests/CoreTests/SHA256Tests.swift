@@ -11,7 +11,7 @@ import Testing
         ),
     ])
     func matchesTheFIPSTestVectors(input: String, expected: String) {
-        #expect(SHA256.hex(input) == expected)
+        #expect(SHA256.hex(of: input) == expected)
     }
 
     @Test func hashesAMillionBytesLikeTheStandardSays() {
