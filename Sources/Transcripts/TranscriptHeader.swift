@@ -160,7 +160,7 @@ public struct PromptRecord: Codable, Sendable, Equatable {
 
     public init(name: String, text: String) {
         self.name = name
-        self.sha256 = SHA256.hex(text)
+        self.sha256 = SHA256.hex(of: text)
         self.text = text
     }
 
