@@ -52,7 +52,7 @@ struct MarkOverlayTests {
             let square = Scene.map(width: side, height: side) { _, _ in 1 }
             return try #require(MarkOverlay.badges(idMap: square, table: Scene.table(Scene.segmentation(square))).first)
         }
-        let small = try badge(side: 300), large = try badge(side: 1600)
+        let small = try badge(side: 300), large = try badge(side: 1000)
         #expect(large.scale > small.scale)
         #expect(large.box.height > small.box.height)
     }
