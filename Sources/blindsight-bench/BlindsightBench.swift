@@ -12,7 +12,7 @@ struct BlindsightBench: AsyncParsableCommand {
             // -- compositor vs Pillow + numpy (issue 3) --
             // -- model client overhead (issue 4) --
             // -- referee overhead (issue 5) --
-            // -- replay (issue 6) --
+            ReplayBenchmark.self,
         ]
     )
 }
