@@ -12,7 +12,7 @@ struct KeepSetTests {
             y < 20 ? 2_000_123 : (y < 35 ? 1_900_000 : (y < 45 ? 2_000_456 : 77))
         },
         labels: [2_000_123: "dog", 1_900_000: "sky", 2_000_456: "dog", 77: "person"])
-    var table: AreaTable { Scene.table(segmentation) }
+    var table: AreaTable { AreaTable(segmentation: segmentation) }
 
     @Test("display numbers resolve through the area table to source ids")
     func numbers() throws {

@@ -15,7 +15,7 @@ struct MarkOverlayTests {
         if x >= 50 && x < 110 && (y < 20 || x >= 90) && y < 75 { return 2 }  // L shape
         return y >= 85 ? 0 : 6
     }
-    var table: AreaTable { Scene.table(Scene.segmentation(map)) }
+    var table: AreaTable { AreaTable(segmentation: Scene.segmentation(map)) }
 
     @Test("every badge is centred inside its segment, and lies wholly inside where the segment is big enough")
     func badgesInside() throws {
@@ -41,7 +41,7 @@ struct MarkOverlayTests {
     @Test("badges sit at the point deepest inside the segment")
     func deepestPoint() throws {
         let square = Scene.map(width: 41, height: 41) { x, y in x >= 5 && x < 36 && y >= 5 && y < 36 ? 1 : 2 }
-        let table = Scene.table(Scene.segmentation(square))
+        let table = AreaTable(segmentation: Scene.segmentation(square))
         let badge = try #require(MarkOverlay.badges(idMap: square, table: table).first { $0.sourceID == 1 })
         #expect(badge.centerX == 20 && badge.centerY == 20)
     }
@@ -50,7 +50,7 @@ struct MarkOverlayTests {
     func badgeScale() throws {
         func badge(side: Int) throws -> MarkBadge {
             let square = Scene.map(width: side, height: side) { _, _ in 1 }
-            return try #require(MarkOverlay.badges(idMap: square, table: Scene.table(Scene.segmentation(square))).first)
+            return try #require(MarkOverlay.badges(idMap: square, table: AreaTable(segmentation: Scene.segmentation(square))).first)
         }
         let small = try badge(side: 300), large = try badge(side: 1000)
         #expect(large.scale > small.scale)

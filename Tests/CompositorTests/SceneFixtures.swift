@@ -23,18 +23,6 @@ enum Scene {
         return PanopticSegmentation(idMap: map, segments: segments)
     }
 
-    /// An area table numbering the segments 1…n by decreasing area.
-    static func table(_ segmentation: PanopticSegmentation) -> AreaTable {
-        let total = Double(segmentation.idMap.ids.count)
-        let ordered = segmentation.segments.sorted { ($0.area, -$0.id) > ($1.area, -$1.id) }
-        let rows = ordered.enumerated().map { index, segment in
-            AreaTable.Row(
-                number: index + 1, sourceID: segment.id, label: segment.label, isThing: segment.isThing,
-                isCrowd: false, areaPercent: Double(segment.area) * 100 / total, location: "centre", bbox: segment.bbox)
-        }
-        return AreaTable(width: segmentation.idMap.width, height: segmentation.idMap.height, rows: rows)
-    }
-
     /// An RGB image whose every pixel is `color(x, y)`.
     static func image(width: Int, height: Int, _ color: (Int, Int) -> (UInt8, UInt8, UInt8)) -> Image {
         var pixels: [UInt8] = []
