@@ -11,7 +11,7 @@ import ModelClients
 /// as events before ``run(_:resumingFrom:)`` returns.
 public struct DialogueEngine: Sendable {
     /// An image sent to the seer, with its recorded reference (digest, not bytes).
-    public struct SeerImage: Sendable {
+    public struct SeerAttachment: Sendable {
         public var attachment: ImageAttachment
         public var reference: ImageReference
 
@@ -41,13 +41,13 @@ public struct DialogueEngine: Sendable {
     public var reasoner: (any ChatBackend)?
     public var seer: (any ChatBackend)?
     /// The photo, then (when marks are on) the overlay.
-    public var seerImages: [SeerImage]
+    public var seerImages: [SeerAttachment]
     public var reasonerSampling: Sampling
     public var seerSampling: Sampling
     public var observers: [any DialogueObserver]
 
     public init(
-        reasoner: (any ChatBackend)?, seer: (any ChatBackend)?, seerImages: [SeerImage],
+        reasoner: (any ChatBackend)?, seer: (any ChatBackend)?, seerImages: [SeerAttachment],
         reasonerSampling: Sampling = Sampling(), seerSampling: Sampling = Sampling(),
         observers: [any DialogueObserver] = []
     ) {

@@ -1,5 +1,6 @@
 import BlindsightCore
 import Foundation
+import ModelClients
 
 /// What a reasoner turn asks for, as read from its reply.
 public enum ReasonerAction: Sendable, Hashable {
@@ -112,28 +113,16 @@ public enum ReplyParser {
     }
 }
 
-/// Removes reasoning (thinking) text from a reply: `<think>…</think>` blocks, everything before a
-/// lone closing `</think>` (servers that drop the opening tag), and an unclosed `<think>` to the end.
+/// Removes reasoning (thinking) text from a whole reply, on top of ModelClients' ``ReasoningSplitter``:
+/// after its split, any further lone `</think>` again makes everything before it reasoning, and an
+/// unclosed `<think>` makes everything after it reasoning.
 public enum ReasoningText {
     /// `text` without its reasoning, trimmed.
     public static func strip(_ text: String) -> String {
-        var remaining = Substring(text)
-        if let close = remaining.range(of: "</think>"),
-            remaining.range(of: "<think>").map({ $0.lowerBound > close.lowerBound }) ?? true
-        {
-            remaining = remaining[close.upperBound...]
-        }
-        var result = ""
-        while let open = remaining.range(of: "<think>") {
-            result += remaining[..<open.lowerBound]
-            guard let close = remaining[open.upperBound...].range(of: "</think>") else {
-                remaining = ""
-                break
-            }
-            remaining = remaining[close.upperBound...]
-        }
-        result += remaining
-        return result.trimmingCharacters(in: .whitespacesAndNewlines)
+        var content = ReasoningSplitter.split(text).content
+        while content.contains("</think>") { content = ReasoningSplitter.split(content).content }
+        if let open = content.range(of: "<think>") { content = String(content[..<open.lowerBound]) }
+        return content.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

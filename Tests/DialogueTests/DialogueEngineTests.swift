@@ -5,8 +5,8 @@ import ModelClients
 import Testing
 
 @Suite struct DialogueEngineTests {
-    static let photo = DialogueEngine.SeerImage(ImageAttachment(mimeType: "image/png", data: Data([1, 2, 3])), purpose: "image")
-    static let marks = DialogueEngine.SeerImage(ImageAttachment(mimeType: "image/png", data: Data([4, 5])), purpose: "marks")
+    static let photo = DialogueEngine.SeerAttachment(ImageAttachment(mimeType: "image/png", data: Data([1, 2, 3])), purpose: "image")
+    static let marks = DialogueEngine.SeerAttachment(ImageAttachment(mimeType: "image/png", data: Data([4, 5])), purpose: "marks")
 
     static func engine(_ reasoner: ScriptedBackend?, _ seer: ScriptedBackend, log: EventLog) -> DialogueEngine {
         DialogueEngine(reasoner: reasoner, seer: seer, seerImages: [photo, marks], observers: [log])
