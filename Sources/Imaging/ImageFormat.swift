@@ -69,3 +69,19 @@ public struct DecodeOptions: Sendable, Equatable {
         self.applyOrientation = applyOrientation
     }
 }
+
+extension ImageInfo {
+    /// The turn the decoder applies to the stored pixels to show them upright, in words.
+    public var orientationName: String {
+        switch orientation {
+        case 2: "mirror horizontally"
+        case 3: "rotate 180°"
+        case 4: "mirror vertically"
+        case 5: "transpose (mirror, then rotate 90° counter-clockwise)"
+        case 6: "rotate 90° clockwise"
+        case 7: "transverse (mirror, then rotate 90° clockwise)"
+        case 8: "rotate 90° counter-clockwise"
+        default: "none (stored upright)"
+        }
+    }
+}

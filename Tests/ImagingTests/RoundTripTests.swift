@@ -40,6 +40,12 @@ import Testing
 /// Mean absolute difference per sample of two images of the same size and format.
 func meanAbsoluteDifference(_ a: Image, _ b: Image) -> Double {
     precondition(a.pixels.count == b.pixels.count, "images differ in size")
-    let total = zip(a.pixels, b.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
+    let total = a.pixels.withUnsafeBufferPointer { x in
+        b.pixels.withUnsafeBufferPointer { y in
+            var sum = 0
+            for index in 0..<x.count { sum += abs(Int(x[index]) - Int(y[index])) }
+            return sum
+        }
+    }
     return Double(total) / Double(max(1, a.pixels.count))
 }
