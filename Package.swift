@@ -38,7 +38,9 @@ let package = Package(
 
         // Libraries.
         .target(name: "BlindsightCore"),
-        .target(name: "Imaging", dependencies: ["BlindsightCore", "CPNG", "CJPEG"]),
+        // libpng's and libjpeg's classic APIs need setjmp, which Swift cannot call: a small C target does it.
+        .target(name: "CImagingShims", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "Imaging", dependencies: ["BlindsightCore", "CPNG", "CJPEG", "CImagingShims"]),
         .target(name: "HTTPTransport", dependencies: ["BlindsightCore", "CCurl"]),
         .target(
             name: "ModelClients",

@@ -13,7 +13,7 @@ public struct Blindsight: AsyncParsableCommand {
         version: BlindsightVersion.current,
         subcommands: [
             // -- image I/O (issue 2) --
-            // (ImageCommand.self)
+            ImageCommand.self,
             // -- panoptic segments and compositor (issue 3) --
             // -- model clients and configuration (issue 4) --
             // -- dialogue (issue 5) --

@@ -1,0 +1,84 @@
+#ifndef BLINDSIGHT_BSIMG_H
+#define BLINDSIGHT_BSIMG_H
+// libpng's and libjpeg's classic APIs behind setjmp, wrapped in C because Swift cannot use setjmp/longjmp.
+// Every entry point catches libpng's errors itself and reports them as a status code plus a message.
+#include <stddef.h>
+#include <stdint.h>
+
+/// Status codes returned by every bsimg_ function.
+typedef enum {
+    BSIMG_OK = 0,
+    BSIMG_ERR_SIGNATURE = 1, ///< not a PNG signature
+    BSIMG_ERR_HEADER = 2,    ///< libpng refused the header chunks (IHDR, bad CRC, bad colour type/depth)
+    BSIMG_ERR_DATA = 3,      ///< corrupt or truncated image data
+    BSIMG_ERR_MEMORY = 4,    ///< allocation failed
+    BSIMG_ERR_ENCODE = 5,    ///< encoding failed
+    BSIMG_ERR_USAGE = 6,     ///< wrong call (buffer too small, bad arguments)
+    BSIMG_ERR_TRUNCATED = 7, ///< the data ends before the image does
+    BSIMG_ERR_UNSUPPORTED = 8///< a valid file using a feature the library does not decode
+} bsimg_status;
+
+/// What the PNG header says, and the layout bsimg_png_read will produce.
+typedef struct {
+    uint32_t width;
+    uint32_t height;
+    int color_type;   ///< PNG colour type: 0 gray, 2 rgb, 3 palette, 4 gray+alpha, 6 rgba
+    int bit_depth;    ///< 1, 2, 4, 8 or 16
+    int interlaced;   ///< 1 when Adam7
+    int has_trns;     ///< 1 when a tRNS chunk is present
+    int out_channels; ///< 1 (gray8), 3 (rgb8) or 4 (rgba8)
+} bsimg_png_header;
+
+typedef struct bsimg_png_reader bsimg_png_reader;
+
+/// Parses the signature and the chunks up to the first IDAT. On success *reader must be closed.
+/// `message` receives a NUL-terminated explanation on failure.
+bsimg_status bsimg_png_open(const uint8_t *data, size_t size, bsimg_png_reader **reader,
+                            bsimg_png_header *header, char *message, size_t message_size);
+
+/// Decodes all pixels into `out` (width * height * out_channels bytes), 8 bits per sample, exact
+/// stored samples (no gamma), palette and tRNS expanded, 16-bit reduced with rounding.
+bsimg_status bsimg_png_read(bsimg_png_reader *reader, uint8_t *out, size_t out_size,
+                            char *message, size_t message_size);
+
+/// Frees the reader (NULL is allowed).
+void bsimg_png_close(bsimg_png_reader *reader);
+
+/// Encodes 8-bit interleaved samples (channels 1, 3 or 4) to PNG. zlib_level 0-9; filters is a mask
+/// of PNG filter flags (PNG_FILTER_NONE 0x08 ... PNG_FILTER_PAETH 0x80). On success *out is a
+/// malloc'd buffer of *out_size bytes that the caller frees with bsimg_free.
+bsimg_status bsimg_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
+                              int zlib_level, int filters, uint8_t **out, size_t *out_size,
+                              char *message, size_t message_size);
+
+/// What a JPEG header says (libjpeg's classic API).
+typedef struct {
+    uint32_t width;
+    uint32_t height;
+    int components;     ///< 1, 3 or 4
+    int saw_adobe;      ///< 1 when an Adobe APP14 marker is present (CMYK is then stored inverted)
+    int output_channels;///< 1 (gray), 3 (rgb) or 4 (cmyk, converted by the caller)
+} bsimg_jpeg_header;
+
+typedef struct bsimg_jpeg_reader bsimg_jpeg_reader;
+
+/// Reads the JPEG header. On success *reader must be closed. The data must stay alive until close.
+bsimg_status bsimg_jpeg_open(const uint8_t *data, size_t size, bsimg_jpeg_reader **reader,
+                             bsimg_jpeg_header *header, char *message, size_t message_size);
+
+/// Starts decompression scaled by scale_eighths/8 (1-8; libjpeg's DCT scaling) and reports the output size.
+bsimg_status bsimg_jpeg_start(bsimg_jpeg_reader *reader, int scale_eighths, uint32_t *width, uint32_t *height,
+                              char *message, size_t message_size);
+
+/// Decodes all scanlines into `out` (width * height * output_channels bytes). A premature end of the
+/// data is an error (BSIMG_ERR_TRUNCATED); other libjpeg warnings (junk between markers) are tolerated.
+bsimg_status bsimg_jpeg_read(bsimg_jpeg_reader *reader, uint8_t *out, size_t out_size,
+                             char *message, size_t message_size);
+
+/// Frees the reader (NULL is allowed).
+void bsimg_jpeg_close(bsimg_jpeg_reader *reader);
+
+/// Frees a buffer returned by this library.
+void bsimg_free(void *pointer);
+
+#endif

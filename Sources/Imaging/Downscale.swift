@@ -1,0 +1,126 @@
+extension Image {
+    /// This image reduced by area averaging so its longer side is `maxSide` (aspect ratio kept, each
+    /// side at least 1). Every source pixel contributes in proportion to the area it covers, so there
+    /// is no nearest-neighbour aliasing. Returns the image unchanged when it is already small enough.
+    public func downscaled(toMaxSide maxSide: Int) -> Image {
+        let longSide = Swift.max(width, height)
+        guard maxSide > 0, longSide > maxSide else { return self }
+        let targetWidth: Int, targetHeight: Int
+        if width >= height {
+            targetWidth = maxSide
+            targetHeight = Swift.max(1, Int((Double(height) * Double(maxSide) / Double(width)).rounded()))
+        } else {
+            targetHeight = maxSide
+            targetWidth = Swift.max(1, Int((Double(width) * Double(maxSide) / Double(height)).rounded()))
+        }
+        return areaAveraged(width: targetWidth, height: targetHeight)
+    }
+
+    /// This image resampled to exactly `width` x `height` (each no larger than the current size) by
+    /// area averaging: a horizontal pass, then a vertical one, with 14-bit fixed-point weights.
+    public func areaAveraged(width targetWidth: Int, height targetHeight: Int) -> Image {
+        precondition(targetWidth >= 1 && targetHeight >= 1 && targetWidth <= width && targetHeight <= height,
+                     "areaAveraged only reduces")
+        if targetWidth == width && targetHeight == height { return self }
+        let channels = format.channels
+        let columns = AreaWeights(source: width, target: targetWidth)
+        let rows = AreaWeights(source: height, target: targetHeight)
+        // Horizontal pass: every source row -> targetWidth pixels.
+        var narrow = [UInt8](repeating: 0, count: targetWidth * height * channels)
+        pixels.withUnsafeBufferPointer { source in
+            narrow.withUnsafeMutableBufferPointer { out in
+                for y in 0..<height {
+                    columns.resampleRow(source.baseAddress! + y * width * channels,
+                                        into: out.baseAddress! + y * targetWidth * channels, channels: channels)
+                }
+            }
+        }
+        // Vertical pass: weighted sums of whole rows, which keeps memory access sequential.
+        let rowLength = targetWidth * channels
+        let result = [UInt8](unsafeUninitializedCapacity: rowLength * targetHeight) { out, initialized in
+            var accumulator = [UInt32](repeating: 0, count: rowLength)
+            narrow.withUnsafeBufferPointer { source in
+                accumulator.withUnsafeMutableBufferPointer { sums in
+                    for y in 0..<targetHeight {
+                        for i in 0..<rowLength { sums[i] = AreaWeights.half }
+                        let first = rows.starts[y]
+                        for k in 0..<rows.counts[y] {
+                            let weight = rows.weights[y * rows.stride + k]
+                            let row = source.baseAddress! + (first + k) * rowLength
+                            for i in 0..<rowLength { sums[i] &+= weight &* UInt32(row[i]) }
+                        }
+                        let target = out.baseAddress! + y * rowLength
+                        for i in 0..<rowLength { target[i] = UInt8(truncatingIfNeeded: sums[i] >> AreaWeights.shift) }
+                    }
+                }
+            }
+            initialized = rowLength * targetHeight
+        }
+        return Image(width: targetWidth, height: targetHeight, format: format, pixels: result)
+    }
+}
+
+/// Fixed-point area-coverage weights for reducing `source` samples to `target` along one axis.
+struct AreaWeights {
+    static let shift: UInt32 = 14
+    static let one: UInt32 = 1 << shift
+    static let half: UInt32 = 1 << (shift - 1)
+
+    /// First source index of each target sample.
+    var starts: [Int] = []
+    /// Number of contributing source samples of each target sample.
+    var counts: [Int] = []
+    /// `stride` weights per target sample, summing to `one`.
+    var weights: [UInt32] = []
+    var stride = 0
+
+    init(source: Int, target: Int) {
+        let scale = Double(source) / Double(target)
+        stride = Int(scale.rounded(.up)) + 1
+        weights = [UInt32](repeating: 0, count: stride * target)
+        for index in 0..<target {
+            let start = Double(index) * scale, end = Swift.min(Double(source), Double(index + 1) * scale)
+            let first = Int(start.rounded(.down)), last = Swift.min(source, Int(end.rounded(.up)))
+            starts.append(first)
+            counts.append(last - first)
+            var total: UInt32 = 0
+            var largest = 0
+            for k in 0..<(last - first) {
+                let low = Swift.max(start, Double(first + k)), high = Swift.min(end, Double(first + k + 1))
+                let weight = UInt32((Double(AreaWeights.one) * (high - low) / scale).rounded())
+                weights[index * stride + k] = weight
+                total += weight
+                if weight > weights[index * stride + largest] { largest = k }
+            }
+            // Make the weights sum to exactly one, so flat areas stay exactly flat.
+            weights[index * stride + largest] = weights[index * stride + largest] &+ AreaWeights.one &- total
+        }
+    }
+
+    /// Resamples one row of interleaved samples.
+    func resampleRow(_ source: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, channels: Int) {
+        weights.withUnsafeBufferPointer { weights in
+            for index in 0..<starts.count {
+                let base = source + starts[index] * channels
+                let w = weights.baseAddress! + index * stride
+                var s0 = AreaWeights.half, s1 = AreaWeights.half, s2 = AreaWeights.half, s3 = AreaWeights.half
+                for k in 0..<counts[index] {
+                    let p = base + k * channels
+                    s0 &+= w[k] &* UInt32(p[0])
+                    if channels > 1 {
+                        s1 &+= w[k] &* UInt32(p[1])
+                        s2 &+= w[k] &* UInt32(p[2])
+                        if channels > 3 { s3 &+= w[k] &* UInt32(p[3]) }
+                    }
+                }
+                let o = out + index * channels
+                o[0] = UInt8(truncatingIfNeeded: s0 >> AreaWeights.shift)
+                if channels > 1 {
+                    o[1] = UInt8(truncatingIfNeeded: s1 >> AreaWeights.shift)
+                    o[2] = UInt8(truncatingIfNeeded: s2 >> AreaWeights.shift)
+                    if channels > 3 { o[3] = UInt8(truncatingIfNeeded: s3 >> AreaWeights.shift) }
+                }
+            }
+        }
+    }
+}

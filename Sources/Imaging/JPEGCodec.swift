@@ -1,0 +1,136 @@
+import CImagingShims
+import CJPEG
+
+/// JPEG decoding through libjpeg-turbo's classic libjpeg API (see the `CImagingShims` C target): baseline, extended, progressive, arithmetic,
+/// restart markers; gray -> gray8, colour -> rgb8, CMYK/YCCK -> rgb8 (Adobe-inverted when an Adobe
+/// APP14 segment is present, as Photoshop writes them). EXIF orientation is applied afterwards.
+enum JPEGDecoder {
+    static func decode(_ bytes: [UInt8], name: String, options: DecodeOptions) throws(ImageError) -> Image {
+        let markers = try JPEGMarkers.scan(bytes, name: name)
+        guard markers.precision == 8 else {
+            throw ImageError(.unsupported, file: name,
+                             detail: "\(markers.precision)-bit JPEG (only 8-bit samples are supported)")
+        }
+        guard markers.frameMarker != 0xC3, markers.frameMarker != 0xCB else {
+            throw ImageError(.unsupported, file: name, detail: "lossless JPEG")
+        }
+        try checkPixelLimit(width: markers.width, height: markers.height, maxPixels: options.maxPixels, name: name)
+        var image = try withExtendedLifetime(bytes) { () throws(ImageError) -> Image in
+            try decodePixels(bytes, name: name, scaleEighths: scaleEighths(markers, maxSide: options.maxSide))
+        }
+        if options.applyOrientation { image = image.oriented(markers.orientation) }
+        if let maxSide = options.maxSide { image = image.downscaled(toMaxSide: maxSide) }
+        return image
+    }
+
+    /// Runs libjpeg: header, DCT-scaled decompression, CMYK conversion.
+    private static func decodePixels(_ bytes: [UInt8], name: String, scaleEighths: Int) throws(ImageError) -> Image {
+        var message = [CChar](repeating: 0, count: 256)
+        var reader: OpaquePointer?
+        var header = bsimg_jpeg_header()
+        var status = bytes.withUnsafeBufferPointer {
+            bsimg_jpeg_open($0.baseAddress, $0.count, &reader, &header, &message, message.count)
+        }
+        guard status == BSIMG_OK, let reader else { throw error(status, message, name: name) }
+        defer { bsimg_jpeg_close(reader) }
+        var width: UInt32 = 0, height: UInt32 = 0
+        status = bsimg_jpeg_start(reader, Int32(scaleEighths), &width, &height, &message, message.count)
+        guard status == BSIMG_OK else { throw error(status, message, name: name) }
+        let channels = Int(header.output_channels)
+        let count = Int(width) * Int(height) * channels
+        let samples = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            status = bsimg_jpeg_read(reader, buffer.baseAddress, count, &message, message.count)
+            initialized = count
+        }
+        guard status == BSIMG_OK else { throw error(status, message, name: name) }
+        switch channels {
+        case 1: return Image(width: Int(width), height: Int(height), format: .gray8, pixels: samples)
+        case 3: return Image(width: Int(width), height: Int(height), format: .rgb8, pixels: samples)
+        default:
+            return Image(width: Int(width), height: Int(height), format: .rgb8,
+                         pixels: cmykToRGB(samples, inverted: header.saw_adobe != 0))
+        }
+    }
+
+    /// libjpeg's DCT scaling, in eighths: the smallest reduction to 1/2 or less that keeps the longer
+    /// side at least `maxSide`; 8 (no scaling) when the image is not reduced by half or more.
+    static func scaleEighths(_ markers: JPEGMarkers, maxSide: Int?) -> Int {
+        guard let maxSide, maxSide > 0 else { return 8 }
+        let longSide = max(markers.width, markers.height)
+        for eighths in 1...4 where (longSide * eighths + 7) / 8 >= maxSide {
+            return eighths
+        }
+        return 8
+    }
+
+    /// CMYK -> RGB the way Pillow does it: r = (255 - c) * (255 - k) / 255, on inverted samples when
+    /// the file carries an Adobe marker.
+    private static func cmykToRGB(_ cmyk: [UInt8], inverted: Bool) -> [UInt8] {
+        let pixelCount = cmyk.count / 4
+        return [UInt8](unsafeUninitializedCapacity: pixelCount * 3) { rgb, initialized in
+            cmyk.withUnsafeBufferPointer { source in
+                for index in 0..<pixelCount {
+                    var c = Int(source[4 * index]), m = Int(source[4 * index + 1])
+                    var y = Int(source[4 * index + 2]), k = Int(source[4 * index + 3])
+                    if !inverted { (c, m, y, k) = (255 - c, 255 - m, 255 - y, 255 - k) }
+                    rgb[3 * index] = UInt8(divide255(c * k))
+                    rgb[3 * index + 1] = UInt8(divide255(m * k))
+                    rgb[3 * index + 2] = UInt8(divide255(y * k))
+                }
+            }
+            initialized = pixelCount * 3
+        }
+    }
+
+    private static func divide255(_ value: Int) -> Int { (value + 128 + ((value + 128) >> 8)) >> 8 }
+
+    private static func error(_ status: bsimg_status, _ message: [CChar], name: String) -> ImageError {
+        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let detail = text.isEmpty ? "libjpeg failed" : text
+        switch status {
+        case BSIMG_ERR_TRUNCATED: return ImageError(.truncated, file: name, detail: detail)
+        case BSIMG_ERR_MEMORY: return ImageError(.tooLarge, file: name, detail: "out of memory")
+        case BSIMG_ERR_HEADER:
+            let unsupported = text.contains("Unsupported") || text.contains("not supported")
+            return ImageError(unsupported ? .unsupported : .badHeader, file: name, detail: detail)
+        default: return ImageError(.corrupt, file: name, detail: detail)
+        }
+    }
+}
+
+/// Encodes images as baseline JPEG with libjpeg-turbo (4:2:0 chroma subsampling for colour).
+/// JPEG has no alpha: for rgba8 images the alpha channel is dropped (not composited).
+public enum JPEGEncoder {
+    /// The JPEG file bytes for `image` at `quality` (1-100, clamped).
+    public static func encode(_ image: Image, quality: Int = 90) throws(ImageError) -> [UInt8] {
+        guard image.width > 0, image.height > 0 else {
+            throw ImageError(.encodeFailed, file: "image", detail: "JPEG needs at least one pixel")
+        }
+        guard let handle = tjInitCompress() else {
+            throw ImageError(.encodeFailed, file: "image", detail: "cannot start the JPEG encoder")
+        }
+        defer { tjDestroy(handle) }
+        let (pixelFormat, subsampling): (TJPF, TJSAMP) = switch image.format {
+        case .gray8: (TJPF_GRAY, TJSAMP_GRAY)
+        case .rgb8: (TJPF_RGB, TJSAMP_420)
+        case .rgba8: (TJPF_RGBX, TJSAMP_420)
+        }
+        let capacity = Int(tjBufSize(Int32(image.width), Int32(image.height), Int32(subsampling.rawValue)))
+        var output = [UInt8](repeating: 0, count: capacity)
+        var size = UInt(capacity)
+        let status = output.withUnsafeMutableBufferPointer { out in
+            image.pixels.withUnsafeBufferPointer { pixels in
+                var destination: UnsafeMutablePointer<UInt8>? = out.baseAddress
+                return tjCompress2(handle, pixels.baseAddress, Int32(image.width), Int32(image.rowStride),
+                                   Int32(image.height), Int32(pixelFormat.rawValue), &destination, &size,
+                                   Int32(subsampling.rawValue), Int32(min(max(quality, 1), 100)), TJFLAG_NOREALLOC)
+            }
+        }
+        guard status == 0 else {
+            let text = tjGetErrorStr2(handle).map { String(cString: $0) } ?? "libjpeg-turbo failed"
+            throw ImageError(.encodeFailed, file: "image", detail: text)
+        }
+        output.removeLast(capacity - Int(size))
+        return output
+    }
+}

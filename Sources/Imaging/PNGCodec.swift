@@ -1,0 +1,118 @@
+import CImagingShims
+
+/// PNG decoding through libpng's classic API (see the `CImagingShims` C target).
+///
+/// Samples come out exactly as stored: no gamma, no ICC, no sBIT shift. Palettes and tRNS are
+/// expanded; 16-bit samples are reduced with rounding, `(v * 255 + 32767) / 65535`. Gray -> gray8,
+/// rgb/palette -> rgb8, anything with alpha or tRNS -> rgba8 (gray+alpha becomes rgba8).
+enum PNGDecoder {
+    static func info(_ bytes: [UInt8], name: String) throws(ImageError) -> ImageInfo {
+        let header = try withReader(bytes, name: name) { _, header in header }
+        return imageInfo(header)
+    }
+
+    static func decode(_ bytes: [UInt8], name: String, maxPixels: Int) throws(ImageError) -> Image {
+        try withReader(bytes, name: name) { (reader, header) throws(ImageError) -> Image in
+            let width = Int(header.width), height = Int(header.height), channels = Int(header.out_channels)
+            try checkPixelLimit(width: width, height: height, maxPixels: maxPixels, name: name)
+            let count = width * height * channels
+            var status = BSIMG_OK
+            var message = [CChar](repeating: 0, count: 256)
+            let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                status = bsimg_png_read(reader, buffer.baseAddress, count, &message, message.count)
+                initialized = count
+            }
+            guard status == BSIMG_OK else { throw error(status, message, name: name) }
+            let format: PixelFormat = channels == 1 ? .gray8 : channels == 3 ? .rgb8 : .rgba8
+            return Image(width: width, height: height, format: format, pixels: pixels)
+        }
+    }
+
+    private static func withReader<T>(
+        _ bytes: [UInt8], name: String,
+        _ body: (OpaquePointer, bsimg_png_header) throws(ImageError) -> T
+    ) throws(ImageError) -> T {
+        var reader: OpaquePointer?
+        var header = bsimg_png_header()
+        var message = [CChar](repeating: 0, count: 256)
+        let status = bytes.withUnsafeBufferPointer {
+            bsimg_png_open($0.baseAddress, $0.count, &reader, &header, &message, message.count)
+        }
+        guard status == BSIMG_OK, let reader else { throw error(status, message, name: name) }
+        defer { bsimg_png_close(reader) }
+        // The reader points into `bytes`; keep them alive and unmoved while it is used.
+        return try withExtendedLifetime(bytes) { () throws(ImageError) -> T in try body(reader, header) }
+    }
+
+    private static func imageInfo(_ header: bsimg_png_header) -> ImageInfo {
+        let (colorType, channels): (String, Int) = switch header.color_type {
+        case 0: ("gray", 1)
+        case 2: ("rgb", 3)
+        case 3: ("palette", 1)
+        case 4: ("gray+alpha", 2)
+        default: ("rgba", 4)
+        }
+        return ImageInfo(format: .png, width: Int(header.width), height: Int(header.height), orientation: 1,
+                         colorType: colorType, bitDepth: Int(header.bit_depth), channels: channels)
+    }
+
+    private static func error(_ status: bsimg_status, _ message: [CChar], name: String) -> ImageError {
+        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let detail = text.isEmpty ? "libpng failed" : text
+        switch status {
+        case BSIMG_ERR_SIGNATURE, BSIMG_ERR_HEADER: return ImageError(.badHeader, file: name, detail: detail)
+        case BSIMG_ERR_MEMORY: return ImageError(.tooLarge, file: name, detail: "out of memory")
+        default:
+            let truncated = text.contains("truncated") || text.contains("Not enough image data")
+            return ImageError(truncated ? .truncated : .corrupt, file: name, detail: detail)
+        }
+    }
+}
+
+/// Refuses images over the pixel limit, from header dimensions, before allocating.
+func checkPixelLimit(width: Int, height: Int, maxPixels: Int, name: String) throws(ImageError) {
+    let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+    guard !overflow, pixels <= maxPixels else {
+        throw ImageError(.tooLarge, file: name,
+                         detail: "\(width)x\(height) exceeds the limit of \(maxPixels) pixels")
+    }
+    guard width > 0, height > 0 else {
+        throw ImageError(.badHeader, file: name, detail: "image has no pixels (\(width)x\(height))")
+    }
+}
+
+/// How hard the PNG encoder compresses.
+public enum PNGEffort: String, Sendable, CaseIterable, Codable {
+    /// Quick, larger files: previews, transcripts, model inputs (zlib level 1, Sub filter).
+    case fast
+    /// Slower, smaller files: final cutouts (zlib level 9, adaptive filtering).
+    case small
+}
+
+/// Encodes images as 8-bit PNG (gray, rgb or rgba as the image's format says).
+public enum PNGEncoder {
+    /// The PNG file bytes for `image`.
+    public static func encode(_ image: Image, effort: PNGEffort = .fast) throws(ImageError) -> [UInt8] {
+        guard image.width > 0, image.height > 0 else {
+            throw ImageError(.encodeFailed, file: "image", detail: "PNG needs at least one pixel")
+        }
+        // PNG filter flags: NONE 0x08, SUB 0x10, UP 0x20, AVG 0x40, PAETH 0x80.
+        let (level, filters): (Int32, Int32) = switch effort {
+        case .fast: (1, 0x10)
+        case .small: (9, 0xF8)
+        }
+        var out: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        var message = [CChar](repeating: 0, count: 256)
+        let status = image.pixels.withUnsafeBufferPointer {
+            bsimg_png_encode($0.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.format.channels),
+                             level, filters, &out, &size, &message, message.count)
+        }
+        defer { bsimg_free(out) }
+        guard status == BSIMG_OK, let out else {
+            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw ImageError(.encodeFailed, file: "image", detail: text.isEmpty ? "libpng failed" : text)
+        }
+        return Array(UnsafeBufferPointer(start: out, count: size))
+    }
+}

@@ -1,0 +1,77 @@
+import BlindsightCore
+import Foundation
+import HTTPTransport
+
+/// What a reply decoder reports, whatever the wire format.
+enum WireEvent: Sendable, Equatable {
+    case content(String)
+    case reasoning(String)
+    case usage(TokenUsage)
+    case finishReason(String)
+    /// The end marker (`[DONE]`, `done: true`): the reply is complete.
+    case end
+    /// An error object inside a stream that started with HTTP 200.
+    case error(String)
+    /// Something that is not the expected format.
+    case unreadable(String)
+}
+
+/// Turns a streamed response body into ``WireEvent``s; chunks may split anything anywhere.
+protocol ChatReplyDecoder: Sendable {
+    mutating func feed(_ chunk: Data) -> [WireEvent]
+    mutating func finish() -> [WireEvent]
+}
+
+/// The parts of a chat exchange that differ between server kinds.
+protocol ChatWire: Sendable {
+    associatedtype Decoder: ChatReplyDecoder
+    /// The HTTP request for `request`, asking for structured output with `mode`.
+    func httpRequest(for request: ChatRequest, mode: StructuredOutputMode) -> HTTPRequest
+    func makeDecoder() -> Decoder
+    /// Whether an error message says the structured-output parameter was refused.
+    func rejectsStructuredOutput(_ message: String) -> Bool
+}
+
+/// Reading JSON replies and error bodies, shared by both wires.
+enum WireJSON {
+    static func parse(_ text: some StringProtocol) -> JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+
+    static func parse(_ data: Data) -> JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    static func encode(_ value: JSONValue) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? encoder.encode(value)) ?? Data("null".utf8)
+    }
+
+    /// The message of an error object in any of the shapes servers use: `{"error":"text"}`
+    /// (Ollama), `{"error":{"message":…}}` (OpenAI, vLLM, llama.cpp), `{"message":…}` (older vLLM),
+    /// or nil when `value` holds no error.
+    static func errorMessage(in value: JSONValue) -> String? {
+        if let text = value["error"]?.stringValue { return text }
+        if let object = value["error"], case .object = object {
+            return object["message"]?.stringValue ?? "\(object)"
+        }
+        if value["object"]?.stringValue == "error" { return value["message"]?.stringValue ?? "unknown error" }
+        return nil
+    }
+
+    /// The server's explanation in an error response body, or the start of the body as text.
+    static func errorMessage(body: Data) -> String {
+        if let value = parse(body), let message = errorMessage(in: value) ?? value["message"]?.stringValue {
+            return message
+        }
+        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? "no explanation given" : text.replacingOccurrences(of: "\n", with: " ")
+    }
+
+    /// Token usage from OpenAI's `prompt_tokens`/`completion_tokens` or Ollama's counts.
+    static func usage(promptTokens: JSONValue?, completionTokens: JSONValue?) -> TokenUsage? {
+        guard let prompt = promptTokens?.numberValue, let completion = completionTokens?.numberValue else { return nil }
+        return TokenUsage(promptTokens: Int(prompt), completionTokens: Int(completion))
+    }
+}

@@ -1,0 +1,105 @@
+import BlindsightCore
+import Foundation
+import HTTPTransport
+
+/// A model behind Ollama's native API: `POST {base}/api/chat` streamed as NDJSON, images as base64
+/// on the message, structured output through `format`, `options` and `keep_alive` from settings,
+/// reasoning from `message.thinking`.
+public struct OllamaBackend: ChatBackend {
+    public let descriptor: ModelDescriptor
+    public let connection: BackendConnection
+    public let settings: ModelSettings
+
+    public init(provider: String = "ollama", model: String, connection: BackendConnection, settings: ModelSettings = ModelSettings()) {
+        self.descriptor = ModelDescriptor(provider: provider, model: model, baseURL: connection.baseURL)
+        self.connection = connection
+        self.settings = settings
+    }
+
+    public func chat(_ request: ChatRequest) -> AsyncThrowingStream<ChatStreamEvent, any Error> {
+        let wire = OllamaWire(
+            url: connection.baseURL + "/api/chat", model: descriptor.model, headers: connection.requestHeaders(),
+            timeouts: connection.timeouts, settings: settings)
+        return connection.exchange(wire, descriptor: descriptor, settings: settings).stream(request)
+    }
+
+    /// The model names `GET {base}/api/tags` lists.
+    public func listModels() async throws(ModelServiceError) -> [String] {
+        let list = try await ModelListing.fetch(
+            url: connection.baseURL + "/api/tags", connection: connection, descriptor: descriptor)
+        guard case .array(let entries) = list["models"] ?? .null else { return [] }
+        return entries.compactMap { $0["name"]?.stringValue ?? $0["model"]?.stringValue }
+    }
+}
+
+/// The Ollama `/api/chat` wire format.
+struct OllamaWire: ChatWire {
+    let url: String
+    let model: String
+    let headers: HTTPHeaders
+    let timeouts: HTTPTimeouts
+    let settings: ModelSettings
+
+    func httpRequest(for request: ChatRequest, mode: StructuredOutputMode) -> HTTPRequest {
+        var body: [String: JSONValue] = [
+            "model": .string(model),
+            "messages": .array(request.messages.map(message)),
+            "stream": .bool(true),
+        ]
+        var options: [String: JSONValue] = [:]
+        if let temperature = request.temperature ?? settings.temperature { options["temperature"] = .number(temperature) }
+        if let seed = request.seed { options["seed"] = .number(Double(seed)) }
+        if let maxTokens = request.maxTokens ?? settings.maxTokens { options["num_predict"] = .number(Double(maxTokens)) }
+        if let numCtx = settings.numCtx { options["num_ctx"] = .number(Double(numCtx)) }
+        if !options.isEmpty { body["options"] = .object(options) }
+        if let keepAlive = settings.keepAlive { body["keep_alive"] = .string(keepAlive) }
+        if let think = settings.think { body["think"] = .bool(think) }
+        if let schema = request.responseSchema {
+            switch mode {
+            case .jsonSchema: body["format"] = schema
+            case .jsonObject: body["format"] = .string("json")
+            case .none: break
+            }
+        }
+        return .postJSON(url: url, body: WireJSON.encode(.object(body)), headers: headers, timeouts: timeouts)
+    }
+
+    private func message(_ message: ChatMessage) -> JSONValue {
+        var members: [String: JSONValue] = ["role": .string(message.role.rawValue), "content": .string(message.content)]
+        if !message.images.isEmpty {
+            members["images"] = .array(message.images.map { .string($0.data.base64EncodedString()) })
+        }
+        return .object(members)
+    }
+
+    func makeDecoder() -> OllamaStreamDecoder { OllamaStreamDecoder() }
+
+    func rejectsStructuredOutput(_ message: String) -> Bool { message.lowercased().contains("format") }
+}
+
+/// Decodes Ollama's NDJSON chat stream.
+struct OllamaStreamDecoder: ChatReplyDecoder {
+    private var parser = NDJSONLineParser()
+
+    mutating func feed(_ chunk: Data) -> [WireEvent] { parser.feed(chunk).flatMap(events) }
+
+    mutating func finish() -> [WireEvent] { parser.finish().flatMap(events) }
+
+    private func events(_ line: String) -> [WireEvent] {
+        guard let value = WireJSON.parse(line) else { return [.unreadable("not JSON: \(line.prefix(120))")] }
+        if let error = WireJSON.errorMessage(in: value) { return [.error(error)] }
+        var result: [WireEvent] = []
+        if let message = value["message"] {
+            if let text = message["thinking"]?.stringValue, !text.isEmpty { result.append(.reasoning(text)) }
+            if let text = message["content"]?.stringValue, !text.isEmpty { result.append(.content(text)) }
+        }
+        if case .bool(true) = value["done"] ?? .null {
+            if let reason = value["done_reason"]?.stringValue { result.append(.finishReason(reason)) }
+            if let usage = WireJSON.usage(promptTokens: value["prompt_eval_count"], completionTokens: value["eval_count"]) {
+                result.append(.usage(usage))
+            }
+            result.append(.end)
+        }
+        return result
+    }
+}
