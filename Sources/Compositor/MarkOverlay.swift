@@ -107,8 +107,9 @@ private struct SegmentGeometry {
     let table: AreaTable
     /// Squared distance from every pixel to the nearest boundary pixel (one with a 4-neighbour of another id).
     let boundaryDistance: [Float]
-    /// For each table row, the deepest pixel of its segment and its depth, or nil when absent from the map.
-    private(set) var deepest: [(pixel: Int, depth: Float)?]
+    /// For each table row, the deepest pixel of its segment (nearest the centroid among equals), or
+    /// nil when the segment is absent from the map.
+    private(set) var deepest: [Int?]
 
     init(idMap: SegmentIDMap, table: AreaTable) {
         self.idMap = idMap
@@ -126,18 +127,33 @@ private struct SegmentGeometry {
             }
         }
         boundaryDistance = DistanceTransform.squaredDistances(width: width, height: height, features: boundary)
-        deepest = Array(repeating: nil, count: table.rows.count)
-        var lookup = rowLookup()
-        for y in 0..<height {
-            let toBorder = Float(min(y + 1, height - y))
-            for x in 0..<width {
-                let pixel = y * width + x
-                guard let row = lookup.slot(of: ids[pixel]) else { continue }
-                // The nearest pixel outside the segment lies one step beyond its nearest boundary pixel.
-                let depth = min(boundaryDistance[pixel].squareRoot() + 1, toBorder, Float(min(x + 1, width - x)))
-                if depth > deepest[row]?.depth ?? 0 { deepest[row] = (pixel, depth) }
-            }
+        deepest = []
+        // Depth of a pixel: the nearest pixel outside its segment lies one step beyond the nearest
+        // boundary pixel, or just past the image border.
+        func depth(_ pixel: Int) -> Float {
+            let x = pixel % width, y = pixel / width
+            let toBorder = Float(min(x + 1, width - x, y + 1, height - y))
+            return min(boundaryDistance[pixel].squareRoot() + 1, toBorder)
         }
+        // First pass: each segment's greatest depth and centroid; second: among its deepest pixels
+        // (rectilinear shapes have many), the one nearest the centroid.
+        var greatest = [Float](repeating: 0, count: table.rows.count)
+        var sums = [(x: Int, y: Int, count: Int)](repeating: (0, 0, 0), count: table.rows.count)
+        var lookup = rowLookup()
+        for pixel in 0..<ids.count {
+            guard let row = lookup.slot(of: ids[pixel]) else { continue }
+            greatest[row] = max(greatest[row], depth(pixel))
+            sums[row] = (sums[row].x + pixel % width, sums[row].y + pixel / width, sums[row].count + 1)
+        }
+        let centroids = sums.map { (x: Double($0.x) / Double(max($0.count, 1)), y: Double($0.y) / Double(max($0.count, 1))) }
+        var best = [(pixel: Int, distance: Double)?](repeating: nil, count: table.rows.count)
+        for pixel in 0..<ids.count {
+            guard let row = lookup.slot(of: ids[pixel]), depth(pixel) >= greatest[row] - 1e-3 else { continue }
+            let dx = Double(pixel % width) - centroids[row].x, dy = Double(pixel / width) - centroids[row].y
+            let distance = dx * dx + dy * dy
+            if distance < best[row]?.distance ?? .infinity { best[row] = (pixel, distance) }
+        }
+        deepest = best.map { $0?.pixel }
     }
 
     /// Maps ids to table-row slots, remembering the last answer (neighbouring pixels share ids).
@@ -166,8 +182,8 @@ private struct SegmentGeometry {
     /// One badge per segment present, each as large as fits inside its segment (≤ `maximumScale`).
     func badges(maximumScale: Int) -> [MarkBadge] {
         table.rows.enumerated().compactMap { slot, row -> MarkBadge? in
-            guard let point = deepest[slot] else { return nil }
-            let centerX = point.pixel % idMap.width, centerY = point.pixel / idMap.width
+            guard let pixel = deepest[slot] else { return nil }
+            let centerX = pixel % idMap.width, centerY = pixel / idMap.width
             for scale in stride(from: maximumScale, through: 1, by: -1) {
                 var badge = MarkBadge(number: row.number, sourceID: row.sourceID, centerX: centerX, centerY: centerY, scale: scale)
                 if isInside(badge) {
