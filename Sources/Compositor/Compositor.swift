@@ -40,6 +40,15 @@ public enum Compositor {
         return Image(width: idMap.width, height: idMap.height, format: .gray8, pixels: pixels)
     }
 
+    /// The same mask read straight from a COCO panoptic PNG's pixels (id = R + 256·G + 65536·B; a
+    /// gray image's sample is the id), without building a full-size id map: the cheapest path for
+    /// large images when the keep-set is already in source ids.
+    public static func mask(panopticImage: Image, keep: Set<UInt32>, options: CompositeOptions) -> Image {
+        var pixels = MaskBuilder.binaryMask(panoptic: panopticImage, keep: keep, invert: options.invert)
+        MaskBuilder.refine(&pixels, width: panopticImage.width, height: panopticImage.height, options: options)
+        return Image(width: panopticImage.width, height: panopticImage.height, format: .gray8, pixels: pixels)
+    }
+
     /// Cuts `image` out with `mask` (Gray8, same size): estimates the foreground colour at soft
     /// edges (when asked), crops, and places the result on transparency or on the background.
     /// - Throws: ``CompositorError/sizeMismatch(what:expected:actual:)`` when the sizes differ.

@@ -1,3 +1,5 @@
+import Imaging
+
 /// Answers "is this id kept?" for a stream of ids. Neighbouring pixels mostly share an id, so the
 /// last answer is cached and the set is consulted only when the id changes.
 struct KeptIDLookup {
@@ -25,14 +27,33 @@ struct KeptIDLookup {
 enum MaskBuilder {
     /// 255 where the id is kept (or, with `invert`, where it is not), else 0.
     static func binaryMask(ids: [UInt32], keep: Set<UInt32>, invert: Bool) -> [UInt8] {
+        ids.withUnsafeBufferPointer { ids in
+            binaryMask(count: ids.count, keep: keep, invert: invert) { ids[$0] }
+        }
+    }
+
+    /// The same, reading ids straight from a COCO panoptic image (id = R + 256·G + 65536·B), so no
+    /// full-size id array is ever built.
+    static func binaryMask(panoptic image: Image, keep: Set<UInt32>, invert: Bool) -> [UInt8] {
+        let channels = image.format.channels
+        return image.pixels.withUnsafeBufferPointer { samples in
+            binaryMask(count: image.width * image.height, keep: keep, invert: invert) { index in
+                let base = index * channels
+                return channels < 3
+                    ? UInt32(samples[base])
+                    : UInt32(samples[base]) | UInt32(samples[base + 1]) << 8 | UInt32(samples[base + 2]) << 16
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func binaryMask(count: Int, keep: Set<UInt32>, invert: Bool, id: (Int) -> UInt32) -> [UInt8] {
         var lookup = KeptIDLookup(keep)
         let inside: UInt8 = invert ? 0 : 255
         let outside: UInt8 = 255 - inside
-        var mask = [UInt8](repeating: 0, count: ids.count)
-        ids.withUnsafeBufferPointer { ids in
-            mask.withUnsafeMutableBufferPointer { mask in
-                for index in 0..<ids.count { mask[index] = lookup.contains(ids[index]) ? inside : outside }
-            }
+        var mask = [UInt8](repeating: 0, count: count)
+        mask.withUnsafeMutableBufferPointer { mask in
+            for index in 0..<count { mask[index] = lookup.contains(id(index)) ? inside : outside }
         }
         return mask
     }

@@ -66,6 +66,8 @@ public struct DialogueEngine: Sendable {
         public var failure: (any UserFacingError)?
         /// The referee as it ended (for inspection and forks).
         public var referee: Referee
+        /// The sequence number the next event of this run gets.
+        public var nextSequence: Int
     }
 
     /// Runs the dialogue to its end. `referee` must be fresh; `recorded` events (a transcript's
@@ -87,7 +89,7 @@ public struct DialogueEngine: Sendable {
         while true {
             await emitter.emit(step.events)
             if case .finish(let outcome) = step.action {
-                return Result(outcome: outcome, failure: failure, referee: referee)
+                return Result(outcome: outcome, failure: failure, referee: referee, nextSequence: emitter.next)
             }
             if Task.isCancelled {
                 step = referee.cancelled()
@@ -125,6 +127,16 @@ public struct DialogueEngine: Sendable {
                 step = referee.failed(role: role, message: userFacing.message, exitStatus: userFacing.exitStatus)
             }
         }
+    }
+
+    /// Records files written after the dialogue (`outputWritten` events, numbered after the run's last event).
+    public func recordOutputs(_ files: [OutputFile], after result: inout Result) async {
+        var emitter = Emitter(observers: observers, next: result.nextSequence)
+        await emitter.emit(files.map { file in
+            DialogueEvent(
+                kind: .outputWritten, round: result.referee.round, role: .referee, content: file.path, output: file)
+        })
+        result.nextSequence = emitter.next
     }
 
     /// Sends one request, emitting `requestSent` and one `streamDelta` per piece, and returns the reply.

@@ -52,6 +52,16 @@ public struct RefereeRules: Sendable, Hashable, Codable {
 
     /// Questions the reasoner may ask: `maxRounds - 1`.
     public var questionBudget: Int { maxRounds - 1 }
+
+    /// Whether structured output is on for a reasoner model when its settings do not say: off for
+    /// reasoning models (names containing one of ``reasoningModelMarkers``), on otherwise.
+    public static func structuredOutputByDefault(model: String) -> Bool {
+        let name = model.lowercased()
+        return !reasoningModelMarkers.contains { name.contains($0) }
+    }
+
+    /// Name fragments of reasoning (thinking) models.
+    public static let reasoningModelMarkers = ["qwq", "qwen3", "deepseek-r1", "-r1", "think", "reason", "o1", "o3", "o4"]
 }
 
 /// A model's complete reply as the referee receives it.

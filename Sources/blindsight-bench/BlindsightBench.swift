@@ -10,6 +10,7 @@ struct BlindsightBench: AsyncParsableCommand {
         subcommands: [
             // -- image I/O vs Pillow (issue 2) --
             // -- compositor vs Pillow + numpy (issue 3) --
+            CompositorBenchmark.self,
             // -- model client overhead (issue 4) --
             // -- referee overhead (issue 5) --
             ReplayBenchmark.self,

@@ -81,3 +81,16 @@ struct MaskTests {
         }
     }
 }
+
+@Suite("Masks straight from panoptic PNG pixels")
+struct PanopticImageMaskTests {
+    @Test("reading ids from the COCO colour encoding gives the same mask as the id map")
+    func sameAsIDMap() {
+        let map = Scene.map(width: 50, height: 40) { x, y in UInt32((x / 10) * 1_000_003 + y / 8 * 70_001) % 16_777_216 }
+        let kept: Set<UInt32> = [map.ids[0], map.ids[1_999], map.ids[777]]
+        for options in [CompositeOptions(), CompositeOptions(fillHoles: true, invert: true)] {
+            let fromImage = Compositor.mask(panopticImage: map.cocoPanopticImage(), keep: kept, options: options)
+            #expect(fromImage == Compositor.mask(idMap: map, keep: kept, options: options))
+        }
+    }
+}
