@@ -47,8 +47,10 @@ struct SegmentsDocument: Sendable {
     /// - Parameters:
     ///   - mapFileName: the id map's file name, used to pick the annotation out of a full COCO annotations file.
     ///   - categories: the category set to use; nil means the document's own `categories`, else COCO panoptic.
+    ///   - knownFormat: the form when the caller knows it (the panoptic service answers in COCO form).
     static func parse(
-        _ json: JSONValue, origin: String, mapFileName: String?, categories explicit: CategorySet?
+        _ json: JSONValue, origin: String, mapFileName: String?, categories explicit: CategorySet?,
+        knownFormat: SegmentsFormat? = nil
     ) throws(PanopticError) -> SegmentsDocument {
         var categories = CategorySet.cocoPanoptic
         if let explicit {
@@ -58,7 +60,9 @@ struct SegmentsDocument: Sendable {
         }
         let entries = try segmentEntries(json, origin: origin, mapFileName: mapFileName)
         let format: SegmentsFormat
-        if let named = json["format"]?.stringValue {
+        if let knownFormat {
+            format = knownFormat
+        } else if let named = json["format"]?.stringValue {
             guard let known = SegmentsFormat(rawValue: named) else {
                 throw .file(origin, "unknown \"format\" \"\(named)\" (use coco, transformers or detectron2)")
             }
