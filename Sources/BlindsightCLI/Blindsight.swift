@@ -15,6 +15,7 @@ public struct Blindsight: AsyncParsableCommand {
             // -- image I/O (issue 2) --
             ImageCommand.self,
             // -- panoptic segments and compositor (issue 3) --
+            CompositeCommand.self,
             // -- model clients and configuration (issue 4) --
             // -- dialogue (issue 5) --
             TranscriptsCommand.self,
