@@ -16,6 +16,7 @@ public struct Blindsight: AsyncParsableCommand {
             ImageCommand.self,
             // -- panoptic segments and compositor (issue 3) --
             // -- model clients and configuration (issue 4) --
+            ModelsCommand.self, AskCommand.self, ConfigCommand.self,
             // -- dialogue (issue 5) --
             // -- transcripts and replay (issue 6) --
         ]
