@@ -17,6 +17,7 @@ public struct Blindsight: AsyncParsableCommand {
             // -- panoptic segments and compositor (issue 3) --
             CompositeCommand.self,
             // -- model clients and configuration (issue 4) --
+            ModelsCommand.self, AskCommand.self, ConfigCommand.self,
             // -- dialogue (issue 5) --
             TranscriptsCommand.self,
         ]

@@ -12,6 +12,7 @@ struct BlindsightBench: AsyncParsableCommand {
             // -- compositor vs Pillow + numpy (issue 3) --
             CompositorBenchmark.self,
             // -- model client overhead (issue 4) --
+            ModelClientBench.self,
             // -- referee overhead (issue 5) --
             ReplayBenchmark.self,
         ]
