@@ -87,7 +87,6 @@ enum PanopticJSON {
         }
         return BoundingBox(x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3])
     }
-
 }
 
 /// Turning file-system errors into short reasons.
