@@ -156,25 +156,19 @@ struct SegmentsDocument: Sendable {
         let category: PanopticCategory?
         var statedCategoryID: Int?
         var fallbackLabel = entry["label"]?.stringValue
+        /// Why the entry has no category, said when it has no label either.
+        let unknown: String
+        let setName = "the \(categories.categories.count) categories of \(categories.name)"
         switch format {
         case .coco:
             let categoryID = try PanopticJSON.int(entry["category_id"], "category_id", in: place, of: origin)
             statedCategoryID = categoryID
             category = categories.category(id: categoryID)
-            if category == nil, fallbackLabel == nil {
-                throw .file(
-                    origin,
-                    "\(place): category_id \(categoryID) is not in \(categories.name) (give the right set with --categories)")
-            }
+            unknown = "category_id \(categoryID) is not in \(setName) (give the right set with --categories)"
         case .detectron2:
             let index = try PanopticJSON.int(entry["category_id"], "category_id", in: place, of: origin)
             category = categories.category(contiguousIndex: index)
-            if category == nil, fallbackLabel == nil {
-                throw .file(
-                    origin,
-                    "\(place): category_id \(index) is past the \(categories.categories.count) categories of "
-                        + "\(categories.name) (detectron2 ids are contiguous indices; give the set with --categories)")
-            }
+            unknown = "category_id \(index) is past \(setName) (detectron2 ids are contiguous indices; give --categories)"
         case .transformers:
             let index = try PanopticJSON.int(entry["label_id"], "label_id", in: place, of: origin)
             if let id2label {
@@ -185,14 +179,10 @@ struct SegmentsDocument: Sendable {
                 fallbackLabel = fallbackLabel ?? name
             } else {
                 category = categories.category(contiguousIndex: index)
-                if category == nil, fallbackLabel == nil {
-                    throw .file(
-                        origin,
-                        "\(place): label_id \(index) is past the \(categories.categories.count) categories of "
-                            + "\(categories.name) (add \"id2label\" to the JSON or give --categories)")
-                }
             }
+            unknown = "label_id \(index) is past \(setName) (add \"id2label\" to the JSON or give --categories)"
         }
+        if category == nil, fallbackLabel == nil { throw .file(origin, "\(place): \(unknown)") }
         let statedThing = try PanopticJSON.bool(entry["isthing"], "isthing", in: place, of: origin)
         let isThing = statedThing ?? category?.isThing ?? true
         if category == nil, statedThing == nil {
