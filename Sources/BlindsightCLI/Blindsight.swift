@@ -17,7 +17,7 @@ public struct Blindsight: AsyncParsableCommand {
             SegmentsCommand.self, CompositeCommand.self,
             // -- model clients and configuration (issue 4) --
             ModelsCommand.self, AskCommand.self, ConfigCommand.self,
-            // -- dialogue (issue 5) --
+            RunCommand.self,  // dialogue (issue 5): one non-interactive dialogue ending in a cutout
             TranscriptsCommand.self,
         ]
     )

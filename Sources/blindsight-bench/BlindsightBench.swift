@@ -14,6 +14,7 @@ struct BlindsightBench: AsyncParsableCommand {
             // -- model client overhead (issue 4) --
             ModelClientBench.self,
             // -- referee overhead (issue 5) --
+            RefereeBench.self,
             ReplayBenchmark.self,
         ]
     )
