@@ -55,7 +55,9 @@ let package = Package(
                 "BlindsightCore", "Imaging", "ModelClients", "Panoptic", "Compositor",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
-        .target(name: "Transcripts", dependencies: ["BlindsightCore", "Dialogue", "ModelClients", "Panoptic"]),
+        .target(
+            name: "Transcripts",
+            dependencies: ["BlindsightCore", "Imaging", "Dialogue", "ModelClients", "Panoptic", "Compositor"]),
         .target(
             name: "BlindsightCLI",
             dependencies: [

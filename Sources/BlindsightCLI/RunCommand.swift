@@ -6,6 +6,7 @@ import Foundation
 import Imaging
 import ModelClients
 import Panoptic
+import Transcripts
 
 /// `blindsight run IMAGE`: one non-interactive dialogue, printed as it happens, ending in a cutout.
 struct RunCommand: AsyncParsableCommand {
@@ -17,8 +18,8 @@ struct RunCommand: AsyncParsableCommand {
             4 a model server failed, 5 no decision (with --no-fallback), 130 interrupted.
             """)
 
-    @Argument(help: "The image (PNG or JPEG).")
-    var image: String
+    @Argument(help: "The image (PNG or JPEG); optional with --resume (the recorded one).")
+    var image: String?
 
     @Option(help: "What to keep, in your words (may be vague or left out).")
     var instruction: String?
@@ -50,11 +51,21 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Where to write the mask PNG (default: IMAGE-NAME.mask.png in the current folder).")
     var mask: String?
 
+    /// `--transcript PATH` / `--no-transcript` (issue 6).
+    @OptionGroup var transcript: TranscriptOptions
+
+    @Option(help: ArgumentHelp(
+        "Continue the interrupted session saved in this transcript, into a new transcript naming it.", valueName: "file"))
+    var resume: String?
+
     func validate() throws {
         guard (1...50).contains(maxRounds) else { throw ValidationError("--max-rounds must be between 1 and 50") }
+        if image == nil && resume == nil { throw ValidationError("give the IMAGE to cut out (or --resume T.jsonl)") }
     }
 
     func run() async throws {
+        if let resume { return try await resumeSession(resume) }
+        guard let image else { return }
         let config = try models.loadConfiguration()
         let reasonerSpec = config.reasoner.value
         let seerSpec = config.seer.value
@@ -76,19 +87,25 @@ struct RunCommand: AsyncParsableCommand {
             imageHeight: picture.height, table: table)
         let referee = Referee(task: task, rules: rules, prompts: templates)
 
-        var seerImages: [DialogueEngine.SeerAttachment] = []
-        if usesModels {
-            let maxSide = config.seerImageMaxSide.value
-            seerImages.append(.init(try SeerImage.prepare(picture, maxSide: maxSide), purpose: "image"))
-            if marks {
-                let overlay = MarkOverlay.render(image: picture, idMap: segmentation.idMap, table: table)
-                seerImages.append(.init(try SeerImage.prepare(overlay, maxSide: maxSide), purpose: "marks"))
-            }
-        }
+        let seerImages = usesModels
+            ? try SeerAttachments.make(
+                picture: picture, segmentation: segmentation, table: table, marks: marks,
+                maxSide: config.seerImageMaxSide.value)
+            : []
+        let reasonerBackend = usesModels ? try BackendFactory.makeBackend(for: reasonerSpec, config: config) : nil
+        let seerBackend = usesModels ? try BackendFactory.makeBackend(for: seerSpec, config: config) : nil
+        let writer = try transcript.openWriter(for: TranscriptRecording.header(
+            imagePath: image, imageBytes: imageBytes, width: picture.width, height: picture.height,
+            panopticSource: source, segmentation: segmentation, table: table,
+            models: [
+                TranscriptRecording.model(role: .reasoner, backend: reasonerBackend, spec: reasonerSpec, config: config),
+                TranscriptRecording.model(role: .seer, backend: seerBackend, spec: seerSpec, config: config),
+            ],
+            prompts: templates, rules: rules, instruction: instruction, seerImageMaxSide: config.seerImageMaxSide.value))
+        defer { writer?.close() }
         let engine = DialogueEngine(
-            reasoner: usesModels ? try BackendFactory.makeBackend(for: reasonerSpec, config: config) : nil,
-            seer: usesModels ? try BackendFactory.makeBackend(for: seerSpec, config: config) : nil,
-            seerImages: seerImages, observers: assembleObservers(table: table))
+            reasoner: reasonerBackend, seer: seerBackend, seerImages: seerImages,
+            observers: assembleObservers(table: table, writer: writer))
 
         var result = try await Interrupts.cancellingOnInterrupt { try await engine.run(referee) }
         let outcome = result.outcome
@@ -100,12 +117,24 @@ struct RunCommand: AsyncParsableCommand {
             decision: decision, segmentation: segmentation, image: picture, cutoutPath: out ?? "\(stem).cutout.png",
             maskPath: mask ?? "\(stem).mask.png")
         await engine.recordOutputs(files, after: &result)
+        try TranscriptRecording.finish(writer)
     }
 
     /// Everyone who receives the run's events. Add transcript writers and metrics here.
-    private func assembleObservers(table: AreaTable) -> [any DialogueObserver] {
+    private func assembleObservers(table: AreaTable, writer: TranscriptWriter?) -> [any DialogueObserver] {
         let renderer = DialogueTextRenderer(colour: DialogueTextRenderer.colourSuitsStandardOutput(), table: table)
-        return [DialoguePrinter(renderer: renderer) { line in print(line) }]
+        return [DialoguePrinter(renderer: renderer) { line in print(line) }] + (writer.map { [$0] } ?? [])
+    }
+
+    /// `--resume T.jsonl`: the recorded image (or IMAGE), segmentation and prompts; the recorded models
+    /// unless --reasoner/--seer say otherwise; a new transcript naming the old one.
+    private func resumeSession(_ path: String) async throws {
+        let parent = try TranscriptReader.read(path: path)
+        for note in parent.notes { StandardError.write("blindsight: \(path): \(note)") }
+        let session = try await ReplaySession(parent, imageOverride: image, panoptic: panoptic, segments: segments)
+        try await LiveContinuation.resume(
+            parent, session: session, models: models, transcript: transcript,
+            outputs: OutputRequest(cutout: out, mask: mask))
     }
 
     private func promptsDirectory() throws -> String {

@@ -3,7 +3,7 @@ import Compositor
 import Imaging
 import Panoptic
 
-/// Turns a foreground decision into files: the RGBA cutout and, when asked, the alpha mask (both PNG,
+/// Turns a foreground decision into files: the RGBA cutout and, when asked, the alpha mask and a preview (all PNG,
 /// written atomically). Used by `run` and by anything that recomposes a recorded decision.
 public enum CutoutWriter {
     /// Composites `image` with the decision's segments and writes the outputs.
@@ -13,13 +13,14 @@ public enum CutoutWriter {
     /// - Throws: ``CompositorError`` on a size mismatch, `ImageError` or ``FileOutputError`` when writing fails.
     public static func write(
         decision: Decision, segmentation: PanopticSegmentation, image: Image, cutoutPath: String, maskPath: String?,
-        options: CompositeOptions = CompositeOptions()
+        previewPath: String? = nil, options: CompositeOptions = CompositeOptions()
     ) throws -> [OutputFile] {
         let keep = Set(decision.sourceIDs.map { UInt32(truncatingIfNeeded: $0) })
         let mask = Compositor.mask(idMap: segmentation.idMap, keep: keep, options: options)
         let result = try Compositor.composite(image: image, mask: mask, options: options)
         var written = [try writePNG(result.cutout, to: cutoutPath, purpose: "cutout")]
         if let maskPath { written.append(try writePNG(result.mask, to: maskPath, purpose: "mask")) }
+        if let previewPath { written.append(try writePNG(result.preview(), to: previewPath, purpose: "preview")) }
         return written
     }
 

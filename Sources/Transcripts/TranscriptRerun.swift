@@ -27,7 +27,7 @@ public enum TranscriptRerun {
     /// Re-runs `transcript`. `seerImages` must be built from the same image the way a live run builds
     /// them (their digests are part of the compared requests).
     public static func run(
-        _ transcript: Transcript, prompts: PromptTemplates, seerImages: [DialogueEngine.SeerImage],
+        _ transcript: Transcript, prompts: PromptTemplates, seerImages: [DialogueEngine.SeerAttachment],
         observers: [any DialogueObserver] = []
     ) async throws -> RerunReport {
         let header = transcript.header
