@@ -103,3 +103,16 @@ import Testing
         #expect(try TranscriptReader.read(path: path).events == [events[0]])
     }
 }
+
+@Suite struct TranscriptTimeTests {
+    @Test func timesAreMillisecondsAndStableWhenWrittenAgain() throws {
+        for text in ["2026-11-22T03:10:05.123Z", "2026-11-22T03:10:05.999Z", "1969-12-31T23:59:59.001Z"] {
+            let date = try #require(TranscriptCoding.parse(text))
+            #expect(TranscriptCoding.format(date) == text)
+        }
+        let fine = Date(timeIntervalSince1970: 1_795_317_005.123_456_7)
+        #expect(TranscriptCoding.format(fine) == "2026-11-22T03:10:05.123Z")
+        #expect(TranscriptCoding.parse("2026-11-22T03:10:05Z") == Date(timeIntervalSince1970: 1_795_317_005))
+        #expect(TranscriptCoding.parse("yesterday") == nil)
+    }
+}
