@@ -150,6 +150,35 @@ struct RunTranscriptTests {
         #expect(FileManager.default.fileExists(atPath: scene.path("resumed.png")))
     }
 
+    @Test func liveFromKForksIntoANewTranscriptNamingItsParent() async throws {
+        let scene = try scene()
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        for response in Self.script(dog: scene.dog) { server.enqueue(response) }
+        let parentPath = scene.path("parent.jsonl")
+        let run = try await BlindsightProcess.run(
+            ["run", scene.photo, "--prompts", Self.prompts, "--transcript", parentPath, "--out", scene.path("c.png")],
+            environment: ["OLLAMA_HOST": server.baseURL])
+        #expect(run.status == 0, "\(run.stderr)")
+        let parent = try TranscriptReader.read(path: parentPath)
+        let answer = try #require(parent.events.first { $0.kind == .seerAnswer })
+
+        server.enqueue(.ollamaStream(content: #"{"action": "decide", "foreground": [1, \#(scene.dog)], "reason": "dog and more"}"#))
+        let childPath = scene.path("child.jsonl")
+        let fork = try await BlindsightProcess.run(
+            ["replay", parentPath, "--live-from", String(answer.sequence), "--transcript", childPath,
+             "--out", scene.path("fork.png")],
+            environment: ["OLLAMA_HOST": server.baseURL])
+        #expect(fork.status == 0, "\(fork.stderr)")
+        #expect(fork.stdout.contains("#\(answer.sequence) "))
+        let child = try TranscriptReader.read(path: childPath)
+        #expect(child.header.parent?.id == parent.header.id)
+        #expect(child.events.contains(answer))
+        #expect(child.decision?.foreground == [1, scene.dog].sorted())
+        #expect(try TranscriptReader.read(path: parentPath).events == parent.events)
+        #expect(FileManager.default.fileExists(atPath: scene.path("fork.png")))
+    }
+
     @Test func noSecretIsEverWritten() async throws {
         let secret = "sk-test-SECRET-123"
         let scene = try scene()
