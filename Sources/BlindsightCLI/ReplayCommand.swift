@@ -36,11 +36,8 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "The image, when it is not at the recorded path.")
     var image: String?
 
-    @Option(help: "The id map PNG (or http://host:port service), when not beside the image.")
-    var panoptic: String?
-
-    @Option(help: "The segments JSON for --panoptic FILE.png.")
-    var segments: String?
+    /// `--panoptic`, `--segments`, `--categories`: the segmentation, when not beside the image.
+    @OptionGroup var source: PanopticSourceOptions
 
     @OptionGroup var outputs: ReplayOutputOptions
 
@@ -71,12 +68,12 @@ struct ReplayCommand: AsyncParsableCommand {
         for note in recorded.notes { StandardError.write("blindsight: \(transcript): \(note)") }
         if rerun {
             return try await ReplayRerun.run(
-                recorded, imageOverride: image, panoptic: panoptic, segments: segments, prompts: prompts, quiet: quiet)
+                recorded, imageOverride: image, panoptic: source.panoptic, segments: source.segments,
+                categories: source.categories, prompts: prompts, quiet: quiet)
         }
         if let liveFrom {
-            let session = try await ReplaySession(recorded, imageOverride: image, panoptic: panoptic, segments: segments)
             return try await LiveContinuation.fork(
-                recorded, through: liveFrom, session: session, models: models, transcript: newTranscript,
+                recorded, through: liveFrom, session: try await session(recorded), models: models, transcript: newTranscript,
                 outputs: outputs.request, quiet: quiet)
         }
         if !quiet {
@@ -84,8 +81,14 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         guard outputs.any else { return }
         guard let decision = recorded.decision else { throw TranscriptError.noDecision(path: transcript) }
-        let session = try await ReplaySession(recorded, imageOverride: image, panoptic: panoptic, segments: segments)
-        _ = try session.writeOutputs(decision, outputs.request, defaultCutout: nil)
+        _ = try await session(recorded).writeOutputs(decision, outputs.request, defaultCutout: nil)
+    }
+
+    /// The recorded image and its segmentation, for recomposing or continuing.
+    private func session(_ recorded: Transcript) async throws -> ReplaySession {
+        try await ReplaySession(
+            recorded, imageOverride: image, panoptic: source.panoptic, segments: source.segments,
+            categories: source.categories)
     }
 }
 
@@ -110,19 +113,22 @@ struct SequencedPrinter: DialogueObserver {
 /// the source the transcript recorded.
 enum ReplaySegmentation {
     static func source(
-        for transcript: Transcript, imagePath: String, panoptic: String?, segments: String?
+        for transcript: Transcript, imagePath: String, panoptic: String?, segments: String?, categories: CategorySet?
     ) throws -> any PanopticSource {
         if panoptic == nil, segments == nil, FilePanopticSource.sidecar(forImageAt: imagePath) == nil {
             let recorded = transcript.header.panoptic.source
             let candidates = [recorded, ((imagePath as NSString).deletingLastPathComponent as NSString)
                 .appendingPathComponent((recorded as NSString).lastPathComponent)]
             if recorded.hasPrefix("http://") || recorded.hasPrefix("https://") {
-                return try PanopticSourceResolver.resolve(panoptic: recorded, segments: nil, imagePath: imagePath)
+                return try PanopticSourceResolver.resolve(
+                    panoptic: recorded, segments: nil, imagePath: imagePath, categories: categories)
             }
             if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
-                return try PanopticSourceResolver.resolve(panoptic: found, segments: nil, imagePath: imagePath)
+                return try PanopticSourceResolver.resolve(
+                    panoptic: found, segments: nil, imagePath: imagePath, categories: categories)
             }
         }
-        return try PanopticSourceResolver.resolve(panoptic: panoptic, segments: segments, imagePath: imagePath)
+        return try PanopticSourceResolver.resolve(
+            panoptic: panoptic, segments: segments, imagePath: imagePath, categories: categories)
     }
 }

@@ -5,13 +5,15 @@ import Transcripts
 
 /// `replay --rerun`: the current referee against the recorded replies; exit 1 on any divergence.
 enum ReplayRerun {
-    static func run(_ transcript: Transcript, imageOverride: String?, panoptic: String?, segments: String?,
-                    prompts: String?, quiet: Bool) async throws {
+    static func run(
+        _ transcript: Transcript, imageOverride: String?, panoptic: String?, segments: String?, categories: String?,
+        prompts: String?, quiet: Bool
+    ) async throws {
         let header = transcript.header
         var attachments: [DialogueEngine.SeerAttachment] = []
         if !header.usesBaselineReasoner {
-            let session = try await ReplaySession(transcript, imageOverride: imageOverride, panoptic: panoptic,
-                                                  segments: segments)
+            let session = try await ReplaySession(
+                transcript, imageOverride: imageOverride, panoptic: panoptic, segments: segments, categories: categories)
             attachments = try session.seerAttachments(marks: header.refereeRules.marks)
         }
         guard let folder = prompts ?? PromptTemplates.defaultDirectory() else {

@@ -17,11 +17,14 @@ struct ReplaySession {
     let sourceName: String
 
     /// Loads the image and the segmentation (see ``ReplaySegmentation``).
-    init(_ transcript: Transcript, imageOverride: String?, panoptic: String?, segments: String?) async throws {
+    init(
+        _ transcript: Transcript, imageOverride: String?, panoptic: String?, segments: String?, categories: String? = nil
+    ) async throws {
         let located = try TranscriptImage(for: transcript, override: imageOverride)
         let picture = try located.decoded()
         let source = try ReplaySegmentation.source(
-            for: transcript, imagePath: located.path, panoptic: panoptic, segments: segments)
+            for: transcript, imagePath: located.path, panoptic: panoptic, segments: segments,
+            categories: try categories.map { path throws(PanopticError) in try CategorySet.load(path: path) })
         segmentation = try await source.segmentation(forImageAt: located.path, image: picture, imageBytes: located.bytes)
         for warning in segmentation.warnings { StandardError.write("blindsight: warning: \(warning)") }
         self.transcript = transcript

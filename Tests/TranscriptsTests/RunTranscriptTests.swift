@@ -34,6 +34,17 @@ struct RunTranscriptTests {
         ]
     }
 
+    /// Runs the scripted dialogue (ask, answer, decide) through `run` and returns the transcript's path.
+    func recordScriptedRun(_ scene: Scene, server: FakeModelServer, named name: String) async throws -> String {
+        for response in Self.script(dog: scene.dog) { server.enqueue(response) }
+        let transcript = scene.path(name)
+        let run = try await BlindsightProcess.run(
+            ["run", scene.photo, "--prompts", Self.prompts, "--transcript", transcript, "--out", scene.path("c.png")],
+            environment: ["OLLAMA_HOST": server.baseURL])
+        #expect(run.status == 0, "\(run.stderr)")
+        return transcript
+    }
+
     @Test func replayRecomposesTheSameCutoutAndRerunFindsNoDivergence() async throws {
         let scene = try scene()
         let server = try await FakeModelServer()
@@ -70,12 +81,7 @@ struct RunTranscriptTests {
         let scene = try scene()
         let server = try await FakeModelServer()
         defer { Task { await server.stop() } }
-        for response in Self.script(dog: scene.dog) { server.enqueue(response) }
-        let transcript = scene.path("run.jsonl")
-        let run = try await BlindsightProcess.run(
-            ["run", scene.photo, "--prompts", Self.prompts, "--transcript", transcript, "--out", scene.path("c.png")],
-            environment: ["OLLAMA_HOST": server.baseURL])
-        #expect(run.status == 0, "\(run.stderr)")
+        let transcript = try await recordScriptedRun(scene, server: server, named: "run.jsonl")
         let edited = scene.path("prompts")
         try FileManager.default.copyItem(atPath: Self.prompts, toPath: edited)
         let template = edited + "/seer-question.mustache"
@@ -154,12 +160,7 @@ struct RunTranscriptTests {
         let scene = try scene()
         let server = try await FakeModelServer()
         defer { Task { await server.stop() } }
-        for response in Self.script(dog: scene.dog) { server.enqueue(response) }
-        let parentPath = scene.path("parent.jsonl")
-        let run = try await BlindsightProcess.run(
-            ["run", scene.photo, "--prompts", Self.prompts, "--transcript", parentPath, "--out", scene.path("c.png")],
-            environment: ["OLLAMA_HOST": server.baseURL])
-        #expect(run.status == 0, "\(run.stderr)")
+        let parentPath = try await recordScriptedRun(scene, server: server, named: "parent.jsonl")
         let parent = try TranscriptReader.read(path: parentPath)
         let answer = try #require(parent.events.first { $0.kind == .seerAnswer })
 
