@@ -31,6 +31,10 @@ public struct Transcript: Sendable, Equatable {
     /// How many replies the reasoner gave.
     public var reasonerTurns: Int { events.count { $0.kind == .reasonerTurn } }
 
+    /// Rounds used, as the referee counted them when the dialogue stopped; for a cut transcript, the
+    /// reasoner's replies so far.
+    public var rounds: Int { events.last { $0.kind == .stopped }?.stats?.rounds ?? reasonerTurns }
+
     /// The files the run wrote.
     public var outputs: [OutputFile] { events.compactMap(\.output) }
 

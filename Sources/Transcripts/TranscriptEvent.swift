@@ -14,6 +14,10 @@ struct EventLine: Codable {
     init(_ event: DialogueEvent) { self.event = event }
 
     init(from decoder: any Decoder) throws {
+        let type = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .type)
+        guard type == "event" else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.type], debugDescription: "not an event line"))
+        }
         event = try DialogueEvent(from: decoder)
     }
 

@@ -27,27 +27,25 @@ public enum TranscriptReader {
         var notes: [String] = []
         var skippedTypes = 0
         for (index, line) in lines.enumerated().dropFirst() where !line.isEmpty {
-            let isLast = index == lines.count - 1
-            let lineData = Data(line)
-            guard let probe = try? decoder.decode(LineProbe.self, from: lineData) else {
-                if isLast && !endsWithNewline {
-                    notes.append("line \(index + 1) is incomplete (\(line.count) bytes, the file was cut short); ignored")
-                } else {
-                    let later = lines[(index + 1)...].count { !$0.isEmpty }
-                    notes.append("line \(index + 1) is unreadable; stopped there (\(later) later lines ignored)")
-                }
-                break
-            }
-            guard probe.type == "event" else {
-                skippedTypes += 1
+            if let event = try? decoder.decode(EventLine.self, from: line) {
+                events.append(event.event)
                 continue
             }
-            do {
-                events.append(try decoder.decode(EventLine.self, from: lineData).event)
-            } catch {
-                notes.append("line \(index + 1) is not a valid event (\(brief(error))); stopped there")
-                break
+            // Not an event of this version: another line type (skipped), a cut last line, or damage.
+            let isLast = index == lines.count - 1
+            if let probe = try? decoder.decode(LineProbe.self, from: line) {
+                if probe.type != "event" {
+                    skippedTypes += 1
+                    continue
+                }
+                notes.append("line \(index + 1) is not a valid event; stopped there")
+            } else if isLast && !endsWithNewline {
+                notes.append("line \(index + 1) is incomplete (\(line.count) bytes, the file was cut short); ignored")
+            } else {
+                let later = lines[(index + 1)...].count { !$0.isEmpty }
+                notes.append("line \(index + 1) is unreadable; stopped there (\(later) later lines ignored)")
             }
+            break
         }
         if skippedTypes > 0 { notes.append("\(skippedTypes) lines of unknown types skipped") }
         return Transcript(path: path, header: header, events: events, notes: notes)

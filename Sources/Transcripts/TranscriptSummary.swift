@@ -9,7 +9,7 @@ public struct TranscriptSummary: Sendable, Equatable {
     public var image: String
     /// "reasoner-model / seer-model".
     public var models: String
-    /// Reasoner turns.
+    /// Rounds used (see ``Transcript/rounds``).
     public var rounds: Int
     /// The kept segments ("1 person, 3 dog"), "-" without a decision; "(fallback)" marks the baseline's.
     public var decision: String
@@ -23,7 +23,7 @@ public struct TranscriptSummary: Sendable, Equatable {
         created = header.created
         image = (header.image.path as NSString).lastPathComponent
         models = ["reasoner", "seer"].map { header.model(role: $0)?.model ?? "-" }.joined(separator: " / ")
-        rounds = transcript.reasonerTurns
+        rounds = transcript.rounds
         if let decision = transcript.decision {
             let labels = decision.foreground.map { number in
                 let label = header.panoptic.table.row(number: number)?.label ?? "?"

@@ -113,6 +113,11 @@ import Testing
         let fine = Date(timeIntervalSince1970: 1_795_317_005.123_456_7)
         #expect(TranscriptCoding.format(fine) == "2026-11-22T03:10:05.123Z")
         #expect(TranscriptCoding.parse("2026-11-22T03:10:05Z") == Date(timeIntervalSince1970: 1_795_317_005))
-        #expect(TranscriptCoding.parse("yesterday") == nil)
+        #expect(TranscriptCoding.parse("2026-11-22T05:10:05.123+02:00") == TranscriptCoding.parse(
+            "2026-11-22T03:10:05.123Z"))
+        #expect(TranscriptCoding.parse("2026-11-22T03:10:05.1239Z") == TranscriptCoding.parse("2026-11-22T03:10:05.124Z"))
+        for bad in ["yesterday", "2026-13-22T03:10:05Z", "2026-11-22T03:10:05", "2026-11-22 03:10:05Z"] {
+            #expect(TranscriptCoding.parse(bad) == nil, "\(bad)")
+        }
     }
 }
