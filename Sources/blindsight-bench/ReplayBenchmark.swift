@@ -24,7 +24,7 @@ struct ReplayBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         if let path = measureChild {
-            let lines = try replayOnce(path)
+            let lines = try replayOnce(path).lines
             print("\(lines) \(peakResidentKilobytes())")
             return
         }
@@ -32,48 +32,55 @@ struct ReplayBenchmark: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("long.jsonl").path
+        let tiny = folder.appendingPathComponent("tiny.jsonl").path
 
         let writeStart = Date()
         try BenchmarkTranscript.write(events: events, to: path)
         let writeSeconds = Date().timeIntervalSince(writeStart)
+        try BenchmarkTranscript.write(events: 1, to: tiny)
         let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
 
-        var swiftTimes: [Double] = []
-        var renderedLines = 0
-        for _ in 0..<max(repetitions, 1) {
-            let start = Date()
-            renderedLines = try replayOnce(path)
-            swiftTimes.append(Date().timeIntervalSince(start))
-        }
-        let child = try runChild([CommandLine.arguments[0], "replay", "--measure-child", path])
-        let swiftPeak = child.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        var runs: [(lines: Int, read: Double, render: Double)] = []
+        for _ in 0..<max(repetitions, 1) { runs.append(try replayOnce(path)) }
+        let peak = try childPeak(path)
+        let baseline = try childPeak(tiny)
         let python = try? runChild(["/usr/bin/env", "python3", "-c", Self.pythonPeer, path, String(max(repetitions, 1))])
         let pythonFields = python?.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
 
-        let swiftMedian = median(swiftTimes)
+        let total = median(runs.map { $0.read + $0.render })
         print("transcript: \(events) events, \(size / 1024) KiB, written in \(format(writeSeconds * 1000)) ms "
             + "(one write(2) per event, fsync at milestones)")
-        print("blindsight replay (read + decode + render \(renderedLines) lines): median \(format(swiftMedian * 1000)) ms, "
-            + "peak RSS \(swiftPeak.map { "\($0 / 1024) MiB" } ?? "?") (whole process)")
+        print("blindsight replay: median \(format(total * 1000)) ms = read + decode \(format(median(runs.map(\.read)) * 1000)) ms "
+            + "+ render \(runs.last?.lines ?? 0) lines \(format(median(runs.map(\.render)) * 1000)) ms")
+        print("blindsight peak RSS: \(peak / 1024) MiB (a fresh process; \(baseline / 1024) MiB for a 1-event transcript, "
+            + "so \((peak - baseline) / 1024) MiB for the transcript)")
         if let fields = pythonFields, fields.count == 2 {
             print("python3 json.loads + format: median \(format(fields[0] * 1000)) ms, peak RSS \(Int(fields[1]) / 1024) MiB")
-            print("ratio (python time / blindsight time): \(format(fields[0] / swiftMedian))×")
+            print("ratio (python time / blindsight time): \(format(fields[0] / total))×")
         } else {
             print("python3 peer unavailable; no ratio")
         }
     }
 
-    /// Reads the transcript and renders every event as `replay` does; returns the lines rendered.
-    private func replayOnce(_ path: String) throws -> Int {
+    /// Reads the transcript and renders every event as `replay` does.
+    private func replayOnce(_ path: String) throws -> (lines: Int, read: Double, render: Double) {
+        let start = Date()
         let transcript = try TranscriptReader.read(path: path)
+        let read = Date()
         let renderer = DialogueTextRenderer(colour: false, table: transcript.header.panoptic.table)
         var count = 0
         for event in transcript.events { count += renderer.lines(for: event).count }
-        return count
+        return (count, read.timeIntervalSince(start), Date().timeIntervalSince(read))
+    }
+
+    /// The peak memory, in KiB, of a fresh process replaying `path` once.
+    private func childPeak(_ path: String) throws -> Int {
+        let output = try runChild([CommandLine.arguments[0], "replay", "--measure-child", path])
+        return output.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
     }
 
     private static let pythonPeer = """
-        import json, resource, sys, time
+        import json, sys, time
         path, repetitions = sys.argv[1], int(sys.argv[2])
         def replay():
             lines = 0
@@ -88,7 +95,8 @@ struct ReplayBenchmark: AsyncParsableCommand {
         for _ in range(repetitions):
             start = time.perf_counter(); replay(); times.append(time.perf_counter() - start)
         times.sort()
-        print(times[len(times) // 2], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+        print(times[len(times) // 2], peak)
         """
 
     private func runChild(_ arguments: [String]) throws -> String {
@@ -104,10 +112,11 @@ struct ReplayBenchmark: AsyncParsableCommand {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// This process's peak resident memory (VmHWM, which, unlike ru_maxrss, starts afresh at exec).
     private func peakResidentKilobytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return usage.ru_maxrss
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
     }
 
     private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
