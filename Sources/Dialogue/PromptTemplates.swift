@@ -89,13 +89,29 @@ public struct PromptTemplates: Sendable {
     }
 
     /// Renders template `name` (any loaded name, partials included) with a view model.
-    public func render(_ name: String, _ viewModel: Any) -> String {
-        library.render(viewModel, withTemplate: name) ?? ""
+    ///
+    /// The view model is handed to the renderer as plain dictionaries and arrays (through its
+    /// `Encodable` form), which the renderer reads far faster than structs it must reflect on.
+    public func render(_ name: String, _ viewModel: some Encodable) -> String {
+        let context = (try? JSONEncoder().encode(viewModel)).flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) }
+        return library.render(context.map(Self.plain) ?? [String: Any](), withTemplate: name) ?? ""
     }
 
     /// Renders one of the referee's templates, without leading or trailing blank lines.
-    public func render(_ name: Name, _ viewModel: Any) -> String {
+    public func render(_ name: Name, _ viewModel: some Encodable) -> String {
         render(name.rawValue, viewModel).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A JSON value as the Swift values the renderer understands (null becomes absent).
+    private static func plain(_ value: JSONValue) -> Any? {
+        switch value {
+        case .null: nil
+        case .bool(let flag): flag
+        case .number(let number): number.rounded() == number && abs(number) < 1e15 ? Int(number) : number
+        case .string(let text): text
+        case .array(let items): items.compactMap(plain)
+        case .object(let members): members.compactMapValues(plain)
+        }
     }
 
     /// The default folder: `prompts/default` under the current directory, else under the nearest

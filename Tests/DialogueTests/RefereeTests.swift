@@ -182,6 +182,13 @@ import Testing
         #expect(plain.start().action.reasonerPrompt?.responseSchema == nil)
     }
 
+    @Test func opensWithTheMainSubjectWhenThereIsNoInstruction() throws {
+        var referee = try Fixtures.referee(instruction: "   ")
+        let opening = try #require(referee.start().events.last?.content)
+        #expect(opening.contains("The user gave no instruction"))
+        #expect(!opening.contains("The user's instruction"))
+    }
+
     @Test func baselineAloneDecidesWithoutAnyModel() throws {
         var referee = try Fixtures.referee(instruction: nil)
         let step = referee.decideWithBaseline()
