@@ -90,27 +90,30 @@ public struct PromptTemplates: Sendable {
 
     /// Renders template `name` (any loaded name, partials included) with a view model.
     ///
-    /// The view model is handed to the renderer as plain dictionaries and arrays (through its
-    /// `Encodable` form), which the renderer reads far faster than structs it must reflect on.
-    public func render(_ name: String, _ viewModel: some Encodable) -> String {
-        let context = (try? JSONEncoder().encode(viewModel)).flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) }
-        return library.render(context.map(Self.plain) ?? [String: Any](), withTemplate: name) ?? ""
+    /// The view model is handed to the renderer as plain dictionaries and arrays, reflected once,
+    /// which the renderer reads far faster than structs it would reflect on for every variable.
+    public func render(_ name: String, _ viewModel: Any) -> String {
+        library.render(Self.plain(viewModel) ?? [String: Any](), withTemplate: name) ?? ""
     }
 
     /// Renders one of the referee's templates, without leading or trailing blank lines.
-    public func render(_ name: Name, _ viewModel: some Encodable) -> String {
+    public func render(_ name: Name, _ viewModel: Any) -> String {
         render(name.rawValue, viewModel).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// A JSON value as the Swift values the renderer understands (null becomes absent).
-    private static func plain(_ value: JSONValue) -> Any? {
-        switch value {
-        case .null: nil
-        case .bool(let flag): flag
-        case .number(let number): number.rounded() == number && abs(number) < 1e15 ? Int(number) : number
-        case .string(let text): text
-        case .array(let items): items.compactMap(plain)
-        case .object(let members): members.compactMapValues(plain)
+    /// Structs become `[String: Any]`, arrays `[Any]`, optionals their value or nothing.
+    private static func plain(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .struct:
+            var members: [String: Any] = [:]
+            for child in mirror.children {
+                if let label = child.label, let member = plain(child.value) { members[label] = member }
+            }
+            return members
+        case .collection: return mirror.children.compactMap { plain($0.value) }
+        case .optional: return mirror.children.first.flatMap { plain($0.value) }
+        default: return value
         }
     }
 
