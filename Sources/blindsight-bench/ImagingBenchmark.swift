@@ -20,6 +20,9 @@ struct ImagingBenchmark: ParsableCommand {
     @Option(help: "Target longer side of the downscale step.")
     var maxSide = 1280
 
+    @Option(help: "Also save the synthetic JPEG here (for other measurements).")
+    var saveInput: String?
+
     func run() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("blindsight-bench-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -27,6 +30,7 @@ struct ImagingBenchmark: ParsableCommand {
         let path = folder.appendingPathComponent("photo.jpg").path
         let jpeg = try JPEGEncoder.encode(SyntheticPhoto.make(width: width, height: height), quality: 90)
         try ImageFile.writeJPEG(try ImageDecoder.decode(jpeg, name: "photo"), toPath: path, quality: 90)
+        if let saveInput { try FileManager.default.copyItem(atPath: path, toPath: saveInput) }
         print("input: \(width)x\(height) synthetic photo, JPEG q90, \(jpeg.count / 1024) KiB; best of \(repeats) runs")
 
         let full = try ImageDecoder.decodeFile(atPath: path)
