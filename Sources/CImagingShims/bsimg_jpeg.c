@@ -121,14 +121,14 @@ bsimg_status bsimg_jpeg_read(bsimg_jpeg_reader *reader, uint8_t *out, size_t out
         free(rows_v);
         return report(reader, BSIMG_ERR_DATA, message, message_size);
     }
-    while (info->output_scanline < info->output_height) {
+    while (info->output_scanline < info->output_height && !reader->errors.premature_end) {
         jpeg_read_scanlines(info, rows + info->output_scanline, info->output_height - info->output_scanline);
-        if (reader->errors.premature_end) break;
+    }
+    if (!reader->errors.premature_end) {
+        jpeg_finish_decompress(info);
+        reader->started = 0;
     }
     free(rows);
-    if (reader->errors.premature_end) return report(reader, BSIMG_ERR_TRUNCATED, message, message_size);
-    jpeg_finish_decompress(info);
-    reader->started = 0;
     if (reader->errors.premature_end) return report(reader, BSIMG_ERR_TRUNCATED, message, message_size);
     return BSIMG_OK;
 }
