@@ -57,7 +57,7 @@ enum PNGDecoder {
     }
 
     private static func error(_ status: bsimg_status, _ message: [CChar], name: String) -> ImageError {
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = shimMessage(message)
         let detail = text.isEmpty ? "libpng failed" : text
         switch status {
         case BSIMG_ERR_SIGNATURE, BSIMG_ERR_HEADER: return ImageError(.badHeader, file: name, detail: detail)
@@ -67,6 +67,11 @@ enum PNGDecoder {
             return ImageError(truncated ? .truncated : .corrupt, file: name, detail: detail)
         }
     }
+}
+
+/// The NUL-terminated message a `bsimg_` C function wrote into `buffer`.
+func shimMessage(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 /// Refuses images over the pixel limit, from header dimensions, before allocating.
@@ -110,7 +115,7 @@ public enum PNGEncoder {
         }
         defer { bsimg_free(out) }
         guard status == BSIMG_OK, let out else {
-            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let text = shimMessage(message)
             throw ImageError(.encodeFailed, file: "image", detail: text.isEmpty ? "libpng failed" : text)
         }
         return Array(UnsafeBufferPointer(start: out, count: size))

@@ -30,7 +30,10 @@ struct ImagingBenchmark: ParsableCommand {
         let path = folder.appendingPathComponent("photo.jpg").path
         let jpeg = try JPEGEncoder.encode(SyntheticPhoto.make(width: width, height: height), quality: 90)
         try ImageFile.writeJPEG(try ImageDecoder.decode(jpeg, name: "photo"), toPath: path, quality: 90)
-        if let saveInput { try FileManager.default.copyItem(atPath: path, toPath: saveInput) }
+        if let saveInput {
+            try? FileManager.default.removeItem(atPath: saveInput)
+            try FileManager.default.copyItem(atPath: path, toPath: saveInput)
+        }
         print("input: \(width)x\(height) synthetic photo, JPEG q90, \(jpeg.count / 1024) KiB; best of \(repeats) runs")
 
         let full = try ImageDecoder.decodeFile(atPath: path)
