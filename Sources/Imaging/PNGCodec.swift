@@ -90,7 +90,7 @@ func checkPixelLimit(width: Int, height: Int, maxPixels: Int, name: String) thro
 public enum PNGEffort: String, Sendable, CaseIterable, Codable {
     /// Quick, larger files: previews, transcripts, model inputs (zlib level 1, Sub filter).
     case fast
-    /// Slower, smaller files: final cutouts (zlib level 9, adaptive filtering).
+    /// Slower, smaller files: final cutouts (zlib level 6, adaptive filtering per row).
     case small
 }
 
@@ -104,7 +104,7 @@ public enum PNGEncoder {
         // PNG filter flags: NONE 0x08, SUB 0x10, UP 0x20, AVG 0x40, PAETH 0x80.
         let (level, filters): (Int32, Int32) = switch effort {
         case .fast: (1, 0x10)
-        case .small: (9, 0xF8)
+        case .small: (6, 0xF8)
         }
         var out: UnsafeMutablePointer<UInt8>?
         var size = 0
