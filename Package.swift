@@ -39,7 +39,9 @@ let package = Package(
         // Libraries.
         .target(name: "BlindsightCore"),
         // libpng's and libjpeg's classic APIs need setjmp, which Swift cannot call: a small C target does it.
-        .target(name: "CImagingShims", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(
+            name: "CImagingShims", dependencies: ["CPNG"],
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("z"), .linkedLibrary("pthread")]),
         .target(name: "Imaging", dependencies: ["BlindsightCore", "CPNG", "CJPEG", "CImagingShims"]),
         .target(name: "HTTPTransport", dependencies: ["BlindsightCore", "CCurl"]),
         .target(

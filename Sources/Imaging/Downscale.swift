@@ -127,26 +127,40 @@ struct AreaWeights {
 
     /// Resamples one row of interleaved samples (horizontal pass).
     func resampleRow(_ source: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, channels: Int) {
+        // Literal channel counts let the compiler specialise the inlined kernel for each layout.
+        switch channels {
+        case 1: resampleRow(source, into: out, fixedChannels: 1)
+        case 3: resampleRow(source, into: out, fixedChannels: 3)
+        default: resampleRow(source, into: out, fixedChannels: 4)
+        }
+    }
+
+    @inline(__always)
+    private func resampleRow(_ source: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, fixedChannels channels: Int) {
         weights.withUnsafeBufferPointer { weights in
-            for index in 0..<starts.count {
-                let base = source + starts[index] * channels
-                let w = weights.baseAddress! + index * stride
-                var s0 = AreaWeights.half, s1 = AreaWeights.half, s2 = AreaWeights.half, s3 = AreaWeights.half
-                for k in 0..<counts[index] {
-                    let p = base + k * channels
-                    s0 &+= w[k] &* UInt32(p[0])
-                    if channels > 1 {
-                        s1 &+= w[k] &* UInt32(p[1])
-                        s2 &+= w[k] &* UInt32(p[2])
-                        if channels > 3 { s3 &+= w[k] &* UInt32(p[3]) }
+            starts.withUnsafeBufferPointer { starts in
+                counts.withUnsafeBufferPointer { counts in
+                    for index in 0..<starts.count {
+                        let base = source + starts[index] * channels
+                        let w = weights.baseAddress! + index * stride
+                        var s0 = AreaWeights.half, s1 = AreaWeights.half, s2 = AreaWeights.half, s3 = AreaWeights.half
+                        for k in 0..<counts[index] {
+                            let p = base + k * channels
+                            s0 &+= w[k] &* UInt32(p[0])
+                            if channels > 1 {
+                                s1 &+= w[k] &* UInt32(p[1])
+                                s2 &+= w[k] &* UInt32(p[2])
+                                if channels > 3 { s3 &+= w[k] &* UInt32(p[3]) }
+                            }
+                        }
+                        let o = out + index * channels
+                        o[0] = UInt8(truncatingIfNeeded: s0 >> AreaWeights.shift)
+                        if channels > 1 {
+                            o[1] = UInt8(truncatingIfNeeded: s1 >> AreaWeights.shift)
+                            o[2] = UInt8(truncatingIfNeeded: s2 >> AreaWeights.shift)
+                            if channels > 3 { o[3] = UInt8(truncatingIfNeeded: s3 >> AreaWeights.shift) }
+                        }
                     }
-                }
-                let o = out + index * channels
-                o[0] = UInt8(truncatingIfNeeded: s0 >> AreaWeights.shift)
-                if channels > 1 {
-                    o[1] = UInt8(truncatingIfNeeded: s1 >> AreaWeights.shift)
-                    o[2] = UInt8(truncatingIfNeeded: s2 >> AreaWeights.shift)
-                    if channels > 3 { o[3] = UInt8(truncatingIfNeeded: s3 >> AreaWeights.shift) }
                 }
             }
         }

@@ -88,9 +88,9 @@ func checkPixelLimit(width: Int, height: Int, maxPixels: Int, name: String) thro
 
 /// How hard the PNG encoder compresses.
 public enum PNGEffort: String, Sendable, CaseIterable, Codable {
-    /// Quick, larger files: previews, transcripts, model inputs (zlib level 1, Sub filter).
+    /// Quick, larger files: previews, transcripts, model inputs (zlib level 1, Up filter).
     case fast
-    /// Slower, smaller files: final cutouts (zlib level 6, adaptive filtering per row).
+    /// Slower, smaller files: final cutouts (zlib level 5, adaptive filtering per row).
     case small
 }
 
@@ -101,22 +101,21 @@ public enum PNGEncoder {
         guard image.width > 0, image.height > 0 else {
             throw ImageError(.encodeFailed, file: "image", detail: "PNG needs at least one pixel")
         }
-        // PNG filter flags: NONE 0x08, SUB 0x10, UP 0x20, AVG 0x40, PAETH 0x80.
-        let (level, filters): (Int32, Int32) = switch effort {
-        case .fast: (1, 0x10)
-        case .small: (6, 0xF8)
+        let (level, adaptive): (Int32, Int32) = switch effort {
+        case .fast: (1, 0)
+        case .small: (5, 1)
         }
         var out: UnsafeMutablePointer<UInt8>?
         var size = 0
         var message = [CChar](repeating: 0, count: 256)
         let status = image.pixels.withUnsafeBufferPointer {
             bsimg_png_encode($0.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.format.channels),
-                             level, filters, &out, &size, &message, message.count)
+                             level, adaptive, &out, &size, &message, message.count)
         }
         defer { bsimg_free(out) }
         guard status == BSIMG_OK, let out else {
             let text = shimMessage(message)
-            throw ImageError(.encodeFailed, file: "image", detail: text.isEmpty ? "libpng failed" : text)
+            throw ImageError(.encodeFailed, file: "image", detail: text.isEmpty ? "PNG encoding failed" : text)
         }
         return Array(UnsafeBufferPointer(start: out, count: size))
     }
