@@ -143,3 +143,35 @@ struct SegmentsJSONTests {
         }
     }
 }
+
+@Suite("Segments JSON: labels outside the category set")
+struct UncategorisedSegmentsTests {
+    @Test("id2label names outside the set keep their labels, count as things, and give one warning")
+    func foreignLabels() throws {
+        let map = SegmentIDMap(width: 4, height: 1, ids: [1, 1, 2, 3])
+        let json = #"""
+            {"segments_info": [{"id": 1, "label_id": 0, "score": 0.9}, {"id": 2, "label_id": 1, "score": 0.8},
+                               {"id": 3, "label_id": 2, "score": 0.7}],
+             "id2label": {"0": "wall", "1": "windowpane", "2": "dog"}}
+            """#
+        let segmentation = try PanopticReader.segmentation(
+            idMap: map, segmentsJSON: Data(json.utf8), mapName: "ade.png", segmentsName: "ade.json")
+        #expect(segmentation.segments.map(\.label) == ["wall", "windowpane", "dog"])
+        #expect(segmentation.segments.map(\.isThing) == [true, true, true])
+        #expect(segmentation.segments.map(\.categoryID) == [nil, nil, 18])
+        #expect(segmentation.warnings.count == 1)
+        #expect(segmentation.warnings.first?.contains("wall, windowpane") == true)
+    }
+
+    @Test("a sidecar map photo.panoptic.png finds the annotation for photo.png in a full annotations file")
+    func sidecarAnnotationName() throws {
+        let map = SegmentIDMap(width: 2, height: 1, ids: [5, 5])
+        let json = #"""
+            {"annotations": [{"file_name": "other.png", "segments_info": [{"id": 9, "category_id": 1}]},
+                             {"file_name": "photo.png", "segments_info": [{"id": 5, "category_id": 18}]}]}
+            """#
+        let segmentation = try PanopticReader.segmentation(
+            idMap: map, segmentsJSON: Data(json.utf8), mapName: "dir/photo.panoptic.png", segmentsName: "all.json")
+        #expect(segmentation.segments.map(\.label) == ["dog"])
+    }
+}
