@@ -48,26 +48,13 @@ public struct HTTPPanopticSource: PanopticSource {
             throw PanopticError.service(service, "HTTP \(response.status): \(Self.errorText(response.body))")
         }
         do {
-            return try Self.segmentation(answer: response.body, service: service, categories: categories)
+            return try PanopticReader.segmentation(serviceAnswer: response.body, origin: service, categories: categories)
                 .fitted(toWidth: image.width, height: image.height, mapName: service)
         } catch let error as PanopticError {
             throw PanopticError(error.message, exitStatus: .serviceFailure)
         } catch let error as any UserFacingError {
             throw PanopticError.service(service, "answered with an unreadable id map: \(error.message)")
         }
-    }
-
-    /// Decodes a protocol answer.
-    static func segmentation(answer: Data, service: String, categories: CategorySet) throws -> PanopticSegmentation {
-        let json = try PanopticJSON.parse(answer, origin: service)
-        guard let encoded = json["png"]?.stringValue else { throw PanopticError.file(service, "the answer has no \"png\"") }
-        guard let png = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
-            throw PanopticError.file(service, "the answer's \"png\" is not base64")
-        }
-        let map = try PanopticReader.idMap(pngBytes: [UInt8](png), name: "\(service) png")
-        let document = try SegmentsDocument.parse(
-            json, origin: service, mapFileName: nil, categories: categories, knownFormat: .coco)
-        return try SegmentationAssembly.assemble(idMap: map, document: document, mapName: "\(service) png", segmentsName: service)
     }
 
     /// The body to send: the file's own bytes when they are PNG or JPEG, else the decoded image as PNG.

@@ -37,6 +37,22 @@ extension PanopticReader {
             idMap: map, segmentsJSON: data, mapName: mapPath, segmentsName: jsonPath, categories: categories)
     }
 
+    /// The segmentation in a panoptic service answer (`{"width", "height", "segments", "png"}`), as
+    /// received over HTTP or saved to a file; `origin` names it in errors.
+    public static func segmentation(serviceAnswer: Data, origin: String, categories: CategorySet? = nil) throws
+        -> PanopticSegmentation
+    {
+        let json = try PanopticJSON.parse(serviceAnswer, origin: origin)
+        guard let encoded = json["png"]?.stringValue else { throw PanopticError.file(origin, "the answer has no \"png\"") }
+        guard let png = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
+            throw PanopticError.file(origin, "the answer's \"png\" is not base64")
+        }
+        let map = try idMap(pngBytes: [UInt8](png), name: "\(origin) png")
+        let document = try SegmentsDocument.parse(
+            json, origin: origin, mapFileName: nil, categories: categories, knownFormat: .coco)
+        return try SegmentationAssembly.assemble(idMap: map, document: document, mapName: "\(origin) png", segmentsName: origin)
+    }
+
     /// Decodes the id map PNG at `path`.
     public static func idMap(atPath path: String) throws -> SegmentIDMap {
         try idMap(pngBytes: FileReading.bytes(atPath: path), name: path)

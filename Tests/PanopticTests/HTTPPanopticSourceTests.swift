@@ -72,4 +72,18 @@ struct HTTPPanopticSourceTests {
             (error as? any UserFacingError)?.exitStatus == .serviceFailure
         }
     }
+
+    @Test("a saved service answer works offline as --panoptic FILE.json")
+    func savedAnswer() async throws {
+        let folder = try TestData.temporaryFolder().path
+        let path = folder + "/answer.json"
+        try FakePanopticServer.protocolAnswer(for: scene.segmentation).write(to: URL(fileURLWithPath: path))
+        let source = try PanopticSourceResolver.resolve(panoptic: path, segments: nil, imagePath: "photo.jpg")
+        let segmentation = try await source.segmentation(forImageAt: "photo.jpg", image: scene.image, imageBytes: [])
+        #expect(segmentation.idMap == scene.segmentation.idMap)
+        #expect(segmentation.segments.map(\.label) == ["sky", "grass", "tree", "dog", "person"])
+        #expect(throws: PanopticError.self) {
+            try PanopticSourceResolver.resolve(panoptic: path, segments: path, imagePath: "photo.jpg")
+        }
+    }
 }
