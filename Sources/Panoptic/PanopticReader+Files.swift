@@ -15,10 +15,13 @@ extension PanopticReader {
     public static func read(mapPath: String, segmentsPath: String? = nil, categories: CategorySet? = nil) throws
         -> PanopticSegmentation
     {
-        let map = try idMap(atPath: mapPath)
+        let mapImage = try idMapImage(pngBytes: FileReading.bytes(atPath: mapPath), name: mapPath)
+        let map = SegmentIDMap(idMapImage: mapImage)
         let jsonPath = segmentsPath ?? self.segmentsPath(besideMap: mapPath)
         if segmentsPath == nil, !FileManager.default.fileExists(atPath: jsonPath) {
-            guard var segmentation = SegmentationAssembly.twoChannel(idMap: map, categories: categories ?? .cocoPanoptic)
+            // Only a colour PNG can be 2-channel: a gray map of small ids would pass for one.
+            guard mapImage.format != .gray8,
+                var segmentation = SegmentationAssembly.twoChannel(idMap: map, categories: categories ?? .cocoPanoptic)
             else {
                 throw PanopticError.file(
                     mapPath, "no segments JSON beside it (looked for \(jsonPath)); give one with --segments FILE.json")
@@ -61,6 +64,10 @@ extension PanopticReader {
     /// Decodes id map PNG bytes; `name` names them in errors. JPEG (lossy) and 16-bit PNGs are refused,
     /// since their samples would not be the ids.
     public static func idMap(pngBytes bytes: [UInt8], name: String) throws -> SegmentIDMap {
+        SegmentIDMap(idMapImage: try idMapImage(pngBytes: bytes, name: name))
+    }
+
+    private static func idMapImage(pngBytes bytes: [UInt8], name: String) throws -> Image {
         let info = try ImageDecoder.info(bytes, name: name)
         guard info.format == .png else {
             throw PanopticError.file(name, "an id map must be a PNG (JPEG is lossy and changes the ids)")
@@ -72,7 +79,6 @@ extension PanopticReader {
         guard info.colorType != "gray+alpha" else {
             throw PanopticError.file(name, "a gray+alpha PNG is not an id map; use RGB (COCO) or 8-bit gray")
         }
-        let image = try ImageDecoder.decode(bytes, name: name, options: DecodeOptions(applyOrientation: false))
-        return SegmentIDMap(idMapImage: image)
+        return try ImageDecoder.decode(bytes, name: name, options: DecodeOptions(applyOrientation: false))
     }
 }

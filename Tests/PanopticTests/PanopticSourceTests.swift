@@ -85,3 +85,29 @@ struct PanopticSourceTests {
         #expect(down == map)
     }
 }
+
+@Suite("Id map files")
+struct IDMapFileTests {
+    @Test("a gray map of small ids without JSON is an error, not a 2-channel map")
+    func grayMapNeedsJSON() throws {
+        let folder = try TestData.temporaryFolder().path
+        let path = folder + "/ids.png"
+        let gray = Image(width: 4, height: 1, format: .gray8, pixels: [1, 1, 2, 3])
+        try Data(PNGEncoder.encode(gray)).write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: PanopticError.self) { try PanopticReader.read(mapPath: path) }
+        #expect(error.message.contains("--segments"))
+        try Data(#"[{"id": 1, "category_id": 18}, {"id": 2, "category_id": 1}, {"id": 3, "category_id": 1}]"#.utf8)
+            .write(to: URL(fileURLWithPath: folder + "/ids.json"))
+        let segmentation = try PanopticReader.read(mapPath: path)
+        #expect(segmentation.segments.map(\.area) == [2, 1, 1])
+    }
+
+    @Test("a JPEG is refused as an id map")
+    func jpegRefused() throws {
+        let folder = try TestData.temporaryFolder().path
+        let path = folder + "/ids.jpg"
+        try Data(JPEGEncoder.encode(SyntheticScene().image)).write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: PanopticError.self) { try PanopticReader.idMap(atPath: path) }
+        #expect(error.message.contains("lossy"))
+    }
+}
