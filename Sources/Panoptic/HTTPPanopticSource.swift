@@ -37,7 +37,7 @@ public struct HTTPPanopticSource: PanopticSource {
     public func segmentation(forImageAt path: String, image: Image, imageBytes: [UInt8]) async throws
         -> PanopticSegmentation
     {
-        let (body, contentType) = try Self.payload(image: image, bytes: imageBytes, name: path)
+        let (body, contentType) = try Self.payload(image: image, bytes: imageBytes)
         var headers = HTTPHeaders()
         headers.set("Content-Type", contentType)
         headers.set("Accept", "application/json")
@@ -58,7 +58,7 @@ public struct HTTPPanopticSource: PanopticSource {
     }
 
     /// The body to send: the file's own bytes when they are PNG or JPEG, else the decoded image as PNG.
-    static func payload(image: Image, bytes: [UInt8], name: String) throws -> (Data, String) {
+    static func payload(image: Image, bytes: [UInt8]) throws -> (Data, String) {
         switch ImageFormat.sniff(bytes) {
         case .png?: return (Data(bytes), "image/png")
         case .jpeg?: return (Data(bytes), "image/jpeg")

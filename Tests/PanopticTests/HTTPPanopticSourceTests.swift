@@ -27,9 +27,10 @@ struct HTTPPanopticSourceTests {
         #expect(segmentation.segments.map(\.area) == scene.segmentation.segments.map(\.area))
         #expect(segmentation.segments.allSatisfy { $0.score == 0.99 })
         _ = try await request(source, jpeg: false)
+        _ = try await source.segmentation(forImageAt: "photo", image: scene.image, imageBytes: [])
         let received = server.requests
-        #expect(received.map(\.path) == ["/v1/panoptic", "/v1/panoptic"])
-        #expect(received.map(\.contentType) == ["image/jpeg", "image/png"])
+        #expect(received.map(\.path) == ["/v1/panoptic", "/v1/panoptic", "/v1/panoptic"])
+        #expect(received.map(\.contentType) == ["image/jpeg", "image/png", "image/png"], "without file bytes, PNG")
         #expect(Array(received[1].body.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
     }
 
