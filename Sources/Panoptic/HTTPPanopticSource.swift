@@ -48,8 +48,10 @@ public struct HTTPPanopticSource: PanopticSource {
             throw PanopticError.service(service, "HTTP \(response.status): \(Self.errorText(response.body))")
         }
         do {
-            return try PanopticReader.segmentation(serviceAnswer: response.body, origin: service, categories: categories)
-                .fitted(toWidth: image.width, height: image.height, mapName: service)
+            return try PanopticReader.segmentation(
+                serviceAnswer: response.body, origin: service, categories: categories
+            )
+            .fitted(toWidth: image.width, height: image.height, mapName: service)
         } catch let error as PanopticError {
             throw PanopticError(error.message, exitStatus: .serviceFailure)
         } catch let error as any UserFacingError {

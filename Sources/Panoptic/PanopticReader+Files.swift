@@ -46,14 +46,17 @@ extension PanopticReader {
         -> PanopticSegmentation
     {
         let json = try PanopticJSON.parse(serviceAnswer, origin: origin)
-        guard let encoded = json["png"]?.stringValue else { throw PanopticError.file(origin, "the answer has no \"png\"") }
+        guard let encoded = json["png"]?.stringValue else {
+            throw PanopticError.file(origin, "the answer has no \"png\"")
+        }
         guard let png = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
             throw PanopticError.file(origin, "the answer's \"png\" is not base64")
         }
         let map = try idMap(pngBytes: [UInt8](png), name: "\(origin) png")
         let document = try SegmentsDocument.parse(
             json, origin: origin, mapFileName: nil, categories: categories, knownFormat: .coco)
-        return try SegmentationAssembly.assemble(idMap: map, document: document, mapName: "\(origin) png", segmentsName: origin)
+        return try SegmentationAssembly.assemble(
+            idMap: map, document: document, mapName: "\(origin) png", segmentsName: origin)
     }
 
     /// Decodes the id map PNG at `path`.
@@ -74,7 +77,8 @@ extension PanopticReader {
         }
         guard info.bitDepth <= 8 else {
             throw PanopticError.file(
-                name, "16-bit id maps are not supported; save the ids as a COCO panoptic RGB PNG (id = R + 256·G + 65536·B)")
+                name,
+                "16-bit id maps are not supported; save the ids as a COCO panoptic RGB PNG (id = R + 256·G + 65536·B)")
         }
         guard info.colorType != "gray+alpha" else {
             throw PanopticError.file(name, "a gray+alpha PNG is not an id map; use RGB (COCO) or 8-bit gray")

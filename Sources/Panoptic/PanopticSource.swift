@@ -76,7 +76,8 @@ public enum PanopticSourceResolver {
     ) throws(PanopticError) -> any PanopticSource {
         if let panoptic, panoptic.hasPrefix("http://") || panoptic.hasPrefix("https://") {
             guard segments == nil else {
-                throw PanopticError("--segments applies to an id map file, not to a panoptic service", exitStatus: .usage)
+                throw PanopticError(
+                    "--segments applies to an id map file, not to a panoptic service", exitStatus: .usage)
             }
             return HTTPPanopticSource(url: panoptic, categories: categories ?? .cocoPanoptic)
         }

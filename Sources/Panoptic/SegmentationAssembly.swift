@@ -28,8 +28,11 @@ enum SegmentationAssembly {
         var disagreeing: [Int] = []
         for described in document.segments {
             guard let stats = statistics[UInt32(described.id)] else { continue }
-            if let area = described.area, area != stats.area { disagreeing.append(described.id) }
-            else if let bbox = described.bbox, bbox != stats.bbox { disagreeing.append(described.id) }
+            if let area = described.area, area != stats.area {
+                disagreeing.append(described.id)
+            } else if let bbox = described.bbox, bbox != stats.bbox {
+                disagreeing.append(described.id)
+            }
             segments.append(
                 Segment(
                     id: described.id, categoryID: described.categoryID, label: described.label,

@@ -82,7 +82,9 @@ struct SegmentsDocument: Sendable {
             let segment = try describe(
                 entry, format: format, place: place, origin: origin, categories: categories, id2label: id2label,
                 uncategorised: &uncategorised)
-            guard seen.insert(segment.id).inserted else { throw .file(origin, "segment id \(segment.id) is listed twice") }
+            guard seen.insert(segment.id).inserted else {
+                throw .file(origin, "segment id \(segment.id) is listed twice")
+            }
             document.segments.append(segment)
         }
         if !uncategorised.isEmpty {
@@ -179,7 +181,8 @@ struct SegmentsDocument: Sendable {
         case .detectron2:
             let index = try PanopticJSON.int(entry["category_id"], "category_id", in: place, of: origin)
             category = categories.category(contiguousIndex: index)
-            unknown = "category_id \(index) is past \(setName) (detectron2 ids are contiguous indices; give --categories)"
+            unknown =
+                "category_id \(index) is past \(setName) (detectron2 ids are contiguous indices; give --categories)"
         case .transformers:
             let index = try PanopticJSON.int(entry["label_id"], "label_id", in: place, of: origin)
             if let id2label {

@@ -38,12 +38,16 @@ struct HTTPPanopticSourceTests {
     func errorStatus() async throws {
         let server = try await FakePanopticServer(answer: .error(status: 503, message: "model is still loading"))
         defer { Task { await server.stop() } }
-        let error = await #expect(throws: PanopticError.self) { try await request(HTTPPanopticSource(url: server.baseURL)) }
+        let error = await #expect(throws: PanopticError.self) {
+            try await request(HTTPPanopticSource(url: server.baseURL))
+        }
         #expect(error?.exitStatus == .serviceFailure)
         #expect(error?.message.contains("HTTP 503: model is still loading") == true)
         #expect(error?.message.contains(server.baseURL) == true)
         server.setAnswer(.scripted(.json("<html>bad gateway</html>", status: 502)))
-        let html = await #expect(throws: PanopticError.self) { try await request(HTTPPanopticSource(url: server.baseURL)) }
+        let html = await #expect(throws: PanopticError.self) {
+            try await request(HTTPPanopticSource(url: server.baseURL))
+        }
         #expect(html?.message.contains("HTTP 502: <html>bad gateway</html>") == true)
     }
 
@@ -51,14 +55,20 @@ struct HTTPPanopticSourceTests {
     func malformedAnswer() async throws {
         let server = try await FakePanopticServer(answer: .scripted(.json(#"{"width": 10, "segments": []}"#)))
         defer { Task { await server.stop() } }
-        let missing = await #expect(throws: PanopticError.self) { try await request(HTTPPanopticSource(url: server.baseURL)) }
+        let missing = await #expect(throws: PanopticError.self) {
+            try await request(HTTPPanopticSource(url: server.baseURL))
+        }
         #expect(missing?.exitStatus == .serviceFailure)
         #expect(missing?.message.contains("png") == true)
         server.setAnswer(.scripted(.json(#"{"png": "aGVsbG8=", "segments": []}"#)))
-        let notPNG = await #expect(throws: PanopticError.self) { try await request(HTTPPanopticSource(url: server.baseURL)) }
+        let notPNG = await #expect(throws: PanopticError.self) {
+            try await request(HTTPPanopticSource(url: server.baseURL))
+        }
         #expect(notPNG?.exitStatus == .serviceFailure)
         server.setAnswer(.scripted(.json("{not json")))
-        let notJSON = await #expect(throws: PanopticError.self) { try await request(HTTPPanopticSource(url: server.baseURL)) }
+        let notJSON = await #expect(throws: PanopticError.self) {
+            try await request(HTTPPanopticSource(url: server.baseURL))
+        }
         #expect(notJSON?.message.contains("not valid JSON") == true)
     }
 

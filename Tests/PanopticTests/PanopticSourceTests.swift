@@ -51,10 +51,13 @@ struct PanopticSourceTests {
         try FileManager.default.moveItem(atPath: files.segments, toPath: jsonPath)
         let image = try ImageDecoder.decodeFile(atPath: files.image)
         let explicit = try PanopticSourceResolver.resolve(panoptic: mapPath, segments: jsonPath, imagePath: files.image)
-        #expect(try await explicit.segmentation(forImageAt: files.image, image: image, imageBytes: []) == scene.segmentation)
+        #expect(
+            try await explicit.segmentation(forImageAt: files.image, image: image, imageBytes: []) == scene.segmentation
+        )
         try FileManager.default.moveItem(atPath: jsonPath, toPath: folder + "/ids.json")
         let beside = try PanopticSourceResolver.resolve(panoptic: mapPath, segments: nil, imagePath: files.image)
-        #expect(try await beside.segmentation(forImageAt: files.image, image: image, imageBytes: []) == scene.segmentation)
+        #expect(
+            try await beside.segmentation(forImageAt: files.image, image: image, imageBytes: []) == scene.segmentation)
     }
 
     @Test("a map at a different scale is rescaled nearest-neighbour, with a warning")
