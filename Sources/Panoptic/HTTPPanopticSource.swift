@@ -49,7 +49,7 @@ public struct HTTPPanopticSource: PanopticSource {
         }
         do {
             return try PanopticReader.segmentation(
-                serviceAnswer: response.body, origin: service, categories: categories
+                selfContainedJSON: response.body, origin: service, categories: categories
             )
             .fitted(toWidth: image.width, height: image.height, mapName: service)
         } catch let error as PanopticError {

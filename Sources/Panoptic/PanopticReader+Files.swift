@@ -40,23 +40,33 @@ extension PanopticReader {
             idMap: map, segmentsJSON: data, mapName: mapPath, segmentsName: jsonPath, categories: categories)
     }
 
-    /// The segmentation in a panoptic service answer (`{"width", "height", "segments", "png"}`), as
-    /// received over HTTP or saved to a file; `origin` names it in errors.
-    public static func segmentation(serviceAnswer: Data, origin: String, categories: CategorySet? = nil) throws
+    /// The segmentation in one self-contained JSON document: a panoptic service answer
+    /// (`{"width", "height", "segments", "png": "<base64 COCO panoptic PNG>"}`, received over HTTP or
+    /// saved to a file), or transformers results dumped with the map as a nested list
+    /// (`{"segmentation": [[0, 1, …], …], "segments_info": […], "id2label"?: {…}}`, -1 = unlabelled).
+    /// `origin` names it in errors.
+    public static func segmentation(selfContainedJSON data: Data, origin: String, categories: CategorySet? = nil) throws
         -> PanopticSegmentation
     {
-        let json = try PanopticJSON.parse(serviceAnswer, origin: origin)
-        guard let encoded = json["png"]?.stringValue else {
-            throw PanopticError.file(origin, "the answer has no \"png\"")
+        let json = try PanopticJSON.parse(data, origin: origin)
+        let map: SegmentIDMap
+        let knownFormat: SegmentsFormat?
+        if let encoded = json["png"]?.stringValue {
+            guard let png = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
+                throw PanopticError.file(origin, "the answer's \"png\" is not base64")
+            }
+            map = try idMap(pngBytes: [UInt8](png), name: "\(origin) png")
+            knownFormat = .coco
+        } else if let rows = json["segmentation"] {
+            map = try PanopticJSON.idMap(rows: rows, origin: origin)
+            knownFormat = nil
+        } else {
+            throw PanopticError.file(origin, "has no id map (expected \"png\" or a \"segmentation\" list of rows)")
         }
-        guard let png = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
-            throw PanopticError.file(origin, "the answer's \"png\" is not base64")
-        }
-        let map = try idMap(pngBytes: [UInt8](png), name: "\(origin) png")
         let document = try SegmentsDocument.parse(
-            json, origin: origin, mapFileName: nil, categories: categories, knownFormat: .coco)
+            json, origin: origin, mapFileName: nil, categories: categories, knownFormat: knownFormat)
         return try SegmentationAssembly.assemble(
-            idMap: map, document: document, mapName: "\(origin) png", segmentsName: origin)
+            idMap: map, document: document, mapName: "\(origin) id map", segmentsName: origin)
     }
 
     /// Decodes the id map PNG at `path`.

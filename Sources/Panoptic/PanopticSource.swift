@@ -34,11 +34,12 @@ public struct FilePanopticSource: PanopticSource {
         self.isSidecar = isSidecar
     }
 
-    /// True when `mapPath` is a saved service answer (a `.json` file) rather than an id map.
-    public var isServiceAnswer: Bool { mapPath.lowercased().hasSuffix(".json") }
+    /// True when `mapPath` is a self-contained JSON (a saved service answer, or transformers results with
+    /// the map as a nested list) rather than an id map PNG.
+    public var isSelfContainedJSON: Bool { mapPath.lowercased().hasSuffix(".json") }
 
     public var description: String {
-        if isServiceAnswer { return "saved panoptic service answer \(mapPath)" }
+        if isSelfContainedJSON { return "segmentation JSON \(mapPath)" }
         let json = segmentsPath ?? PanopticReader.segmentsPath(besideMap: mapPath)
         return "\(isSidecar ? "sidecar " : "")\(mapPath) + \(json)"
     }
@@ -47,9 +48,9 @@ public struct FilePanopticSource: PanopticSource {
         -> PanopticSegmentation
     {
         let segmentation =
-            isServiceAnswer
+            isSelfContainedJSON
             ? try PanopticReader.segmentation(
-                serviceAnswer: Data(FileReading.bytes(atPath: mapPath)), origin: mapPath, categories: categories)
+                selfContainedJSON: Data(FileReading.bytes(atPath: mapPath)), origin: mapPath, categories: categories)
             : try PanopticReader.read(mapPath: mapPath, segmentsPath: segmentsPath, categories: categories)
         return try segmentation.fitted(toWidth: image.width, height: image.height, mapName: mapPath)
     }
@@ -68,7 +69,8 @@ public struct FilePanopticSource: PanopticSource {
 public enum PanopticSourceResolver {
     /// - `--panoptic http(s)://host:port` → the panoptic service;
     /// - `--panoptic FILE.png` → that id map, with `--segments FILE.json` or the JSON beside it;
-    /// - `--panoptic FILE.json` → a saved panoptic service answer (map and segments in one file);
+    /// - `--panoptic FILE.json` → map and segments in one file (a saved service answer, or transformers
+    ///   results with the map as a nested list);
     /// - neither → the sidecar files beside the image (`photo.panoptic.png` + `photo.panoptic.json`).
     /// - Throws: ``PanopticError``: exit 2 for contradictory flags, exit 3 when no segmentation can be found.
     public static func resolve(
@@ -90,7 +92,7 @@ public enum PanopticSourceResolver {
             }
             if segments != nil, panoptic.lowercased().hasSuffix(".json") {
                 throw PanopticError(
-                    "--segments applies to an id map PNG; \(panoptic) is a saved service answer", exitStatus: .usage)
+                    "--segments applies to an id map PNG; \(panoptic) holds its own segments", exitStatus: .usage)
             }
             return FilePanopticSource(mapPath: panoptic, segmentsPath: segments, categories: categories)
         }

@@ -98,3 +98,25 @@ struct HTTPPanopticSourceTests {
         }
     }
 }
+
+@Suite("Self-contained segmentation JSON")
+struct SelfContainedJSONTests {
+    @Test("transformers results with the map as a nested list read without a PNG; -1 is unlabelled")
+    func nestedSegmentation() throws {
+        let json = #"""
+            {"segmentation": [[1, 1, 2], [-1, 2, 2]],
+             "segments_info": [{"id": 1, "label_id": 16, "score": 0.9, "was_fused": false},
+                               {"id": 2, "label_id": 0, "score": 0.8, "was_fused": false}]}
+            """#
+        let segmentation = try PanopticReader.segmentation(selfContainedJSON: Data(json.utf8), origin: "result.json")
+        #expect(segmentation.idMap.width == 3 && segmentation.idMap.height == 2)
+        #expect(segmentation.idMap.ids == [1, 1, 2, 0, 2, 2])
+        #expect(segmentation.segments.map(\.label) == ["dog", "person"])
+        #expect(segmentation.segments.map(\.area) == [2, 3])
+        let ragged = #"{"segmentation": [[1, 1], [1]], "segments_info": [{"id": 1, "label_id": 0}]}"#
+        let error = try #require(throws: PanopticError.self) {
+            try PanopticReader.segmentation(selfContainedJSON: Data(ragged.utf8), origin: "result.json")
+        }
+        #expect(error.message.contains("row 2"))
+    }
+}
