@@ -69,6 +69,11 @@ enum WireJSON {
         return text.isEmpty ? "no explanation given" : text.replacingOccurrences(of: "\n", with: " ")
     }
 
+    /// `text` with every secret (API key, header value) of four or more characters replaced by `***`.
+    static func redact(_ text: String, secrets: [String]) -> String {
+        secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
+    }
+
     /// Token usage from OpenAI's `prompt_tokens`/`completion_tokens` or Ollama's counts.
     static func usage(promptTokens: JSONValue?, completionTokens: JSONValue?) -> TokenUsage? {
         guard let prompt = promptTokens?.numberValue, let completion = completionTokens?.numberValue else { return nil }

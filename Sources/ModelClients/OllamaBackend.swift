@@ -25,10 +25,7 @@ public struct OllamaBackend: ChatBackend {
 
     /// The model names `GET {base}/api/tags` lists.
     public func listModels() async throws(ModelServiceError) -> [String] {
-        let list = try await ModelListing.fetch(
-            url: connection.baseURL + "/api/tags", connection: connection, descriptor: descriptor)
-        guard case .array(let entries) = list["models"] ?? .null else { return [] }
-        return entries.compactMap { $0["name"]?.stringValue ?? $0["model"]?.stringValue }
+        try await ModelListing.names(path: "/api/tags", list: "models", field: "name", connection: connection, descriptor: descriptor)
     }
 }
 

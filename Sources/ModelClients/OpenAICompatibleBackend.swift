@@ -22,10 +22,7 @@ public struct OpenAICompatibleBackend: ChatBackend {
 
     /// The model names `GET {base}/models` lists.
     public func listModels() async throws(ModelServiceError) -> [String] {
-        let list = try await ModelListing.fetch(
-            url: connection.baseURL + "/models", connection: connection, descriptor: descriptor)
-        guard case .array(let entries) = list["data"] ?? .null else { return [] }
-        return entries.compactMap { $0["id"]?.stringValue }
+        try await ModelListing.names(path: "/models", list: "data", field: "id", connection: connection, descriptor: descriptor)
     }
 
     private var wire: OpenAIWire {
@@ -121,9 +118,11 @@ struct OpenAIStreamDecoder: ChatReplyDecoder {
 
 /// `GET` of a model list, shared by both backends.
 enum ModelListing {
-    static func fetch(url: String, connection: BackendConnection, descriptor: ModelDescriptor) async throws(ModelServiceError)
-        -> JSONValue
-    {
+    /// The `field` of each entry in the array `list` of the JSON at `{base}{path}`.
+    static func names(
+        path: String, list: String, field: String, connection: BackendConnection, descriptor: ModelDescriptor
+    ) async throws(ModelServiceError) -> [String] {
+        let url = connection.baseURL + path
         let endpoint = "\(descriptor.provider) server at \(HTTPError.displayURL(connection.baseURL))"
         let response: HTTPResponse
         do {
@@ -133,14 +132,13 @@ enum ModelListing {
             throw ModelServiceError(.transport(error.code), endpoint: endpoint, detail: error.message)
         }
         guard response.isSuccess else {
-            let text = connection.secrets.reduce(WireJSON.errorMessage(body: response.body)) {
-                $1.count >= 4 ? $0.replacingOccurrences(of: $1, with: "***") : $0
-            }
+            let text = WireJSON.redact(WireJSON.errorMessage(body: response.body), secrets: connection.secrets)
             throw ModelServiceError(.httpStatus(response.status), endpoint: endpoint, detail: text)
         }
         guard let value = WireJSON.parse(response.body) else {
             throw ModelServiceError(.badResponse, endpoint: endpoint, detail: "the model list is not JSON")
         }
-        return value
+        guard case .array(let entries) = value[list] ?? .null else { return [] }
+        return entries.compactMap { $0[field]?.stringValue }
     }
 }
