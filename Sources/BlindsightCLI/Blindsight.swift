@@ -17,6 +17,7 @@ public struct Blindsight: AsyncParsableCommand {
             SegmentsCommand.self,
             // (composite)
             // -- model clients and configuration (issue 4) --
+            ModelsCommand.self, AskCommand.self, ConfigCommand.self,
             // -- dialogue (issue 5) --
             // -- transcripts and replay (issue 6) --
         ]

@@ -11,6 +11,7 @@ struct BlindsightBench: AsyncParsableCommand {
             // -- image I/O vs Pillow (issue 2) --
             // -- compositor vs Pillow + numpy (issue 3) --
             // -- model client overhead (issue 4) --
+            ModelClientBench.self,
             // -- referee overhead (issue 5) --
             // -- replay (issue 6) --
         ]
