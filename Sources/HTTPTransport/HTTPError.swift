@@ -1,0 +1,82 @@
+import BlindsightCore
+import Foundation
+
+/// A transfer failed before a complete response arrived. Exit status 4.
+///
+/// The message names the URL without user information, query or fragment, and never includes
+/// header values, so API keys cannot leak through it.
+public struct HTTPError: UserFacingError, Equatable {
+    /// What went wrong.
+    public enum Code: String, Sendable, Hashable {
+        /// The URL is malformed or uses a scheme libcurl cannot speak.
+        case invalidURL
+        /// The host name could not be resolved, or the connection was refused or timed out.
+        case couldNotConnect
+        /// TLS failed (certificate not trusted, handshake error).
+        case tls
+        /// The whole transfer took longer than the total timeout.
+        case timedOut
+        /// No bytes arrived for longer than the idle timeout.
+        case idleStall
+        /// The connection broke or the server closed it before the response was complete.
+        case connectionLost
+        /// The caller cancelled the transfer (task cancellation, Ctrl-C).
+        case cancelled
+        /// Any other libcurl failure.
+        case transferFailed
+    }
+
+    public let code: Code
+    /// The safe form of the URL (see ``HTTPError/displayURL(_:)``).
+    public let url: String
+    /// libcurl's explanation or ours; never holds header values.
+    public let detail: String
+
+    public init(_ code: Code, url: String, detail: String = "") {
+        self.code = code
+        self.url = url
+        self.detail = detail
+    }
+
+    /// Whether trying again may succeed (connection problems, stalls, broken streams).
+    public var isTransient: Bool {
+        switch code {
+        case .couldNotConnect, .timedOut, .idleStall, .connectionLost: true
+        case .invalidURL, .tls, .cancelled, .transferFailed: false
+        }
+    }
+
+    public var message: String {
+        let suffix = detail.isEmpty ? "" : " (\(detail))"
+        switch code {
+        case .invalidURL: return "invalid URL \(url)\(suffix)"
+        case .couldNotConnect: return "cannot connect to \(url)\(suffix); is the server running and the URL right?"
+        case .tls: return "TLS failure talking to \(url)\(suffix)"
+        case .timedOut: return "request to \(url) timed out\(suffix)"
+        case .idleStall: return "\(url) stopped sending data\(suffix)"
+        case .connectionLost: return "connection to \(url) broke before the response was complete\(suffix)"
+        case .cancelled: return "request to \(url) was cancelled"
+        case .transferFailed: return "request to \(url) failed\(suffix)"
+        }
+    }
+
+    public var exitStatus: ExitStatus { code == .cancelled ? .interrupted : .serviceFailure }
+
+    /// `url` reduced to scheme, host, port and path: user information (`user:password@`), query
+    /// (`?key=…`) and fragment are dropped, since they may carry secrets.
+    public static func displayURL(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.host != nil else {
+            // Not parseable: keep only what precedes any '@', '?' or '#'.
+            let cut = url.prefix { $0 != "?" && $0 != "#" }
+            if let at = cut.lastIndex(of: "@"), let scheme = cut.range(of: "://") {
+                return String(cut[..<scheme.upperBound]) + String(cut[cut.index(after: at)...])
+            }
+            return String(cut)
+        }
+        components.user = nil
+        components.password = nil
+        components.query = nil
+        components.fragment = nil
+        return components.string ?? url
+    }
+}

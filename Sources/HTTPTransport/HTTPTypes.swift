@@ -1,0 +1,146 @@
+import Foundation
+
+/// An ordered list of HTTP header fields with case-insensitive lookup.
+///
+/// Values may hold secrets (API keys), so this type deliberately has no `description` that prints
+/// them; error messages built by this module never include header values.
+public struct HTTPHeaders: Sendable, Hashable, Sequence {
+    /// One header field as sent or received.
+    public struct Field: Sendable, Hashable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// The fields in order.
+    public private(set) var fields: [Field]
+
+    public init(_ fields: [(String, String)] = []) {
+        self.fields = fields.map { Field(name: $0.0, value: $0.1) }
+    }
+
+    /// Appends a field (an existing field of the same name stays).
+    public mutating func add(_ name: String, _ value: String) {
+        fields.append(Field(name: name, value: value))
+    }
+
+    /// Replaces every field called `name` (any case) by one with `value`.
+    public mutating func set(_ name: String, _ value: String) {
+        fields.removeAll { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+        add(name, value)
+    }
+
+    /// The first value of the field called `name`, compared case-insensitively, or nil.
+    public subscript(name: String) -> String? {
+        fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+}
+
+/// How long a transfer may take, in seconds. `nil` means no limit.
+public struct HTTPTimeouts: Sendable, Hashable {
+    /// Time allowed to resolve the host and establish the connection (TCP and TLS).
+    public var connect: Double?
+    /// Time allowed for the whole transfer, from start to the last byte.
+    public var total: Double?
+    /// Longest silence allowed once the request is sent: no response bytes for this long aborts the
+    /// transfer with ``HTTPError/Code/idleStall``. Covers a model that never starts answering and a
+    /// stream that stops mid-way.
+    public var idle: Double?
+
+    public init(connect: Double? = 10, total: Double? = nil, idle: Double? = 300) {
+        self.connect = connect
+        self.total = total
+        self.idle = idle
+    }
+}
+
+/// An HTTP request. The URL may be `http` or `https`; proxies come from the environment the way
+/// curl reads them (`http_proxy`, `https_proxy`, `no_proxy`).
+public struct HTTPRequest: Sendable, Hashable {
+    /// "GET", "POST", …
+    public var method: String
+    /// The absolute URL.
+    public var url: String
+    public var headers: HTTPHeaders
+    public var body: Data?
+    public var timeouts: HTTPTimeouts
+
+    public init(
+        method: String = "GET", url: String, headers: HTTPHeaders = HTTPHeaders(), body: Data? = nil,
+        timeouts: HTTPTimeouts = HTTPTimeouts()
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeouts = timeouts
+    }
+
+    /// A POST of a JSON body, with `Content-Type: application/json`.
+    public static func postJSON(
+        url: String, body: Data, headers: HTTPHeaders = HTTPHeaders(), timeouts: HTTPTimeouts = HTTPTimeouts()
+    ) -> HTTPRequest {
+        var all = headers
+        all.set("Content-Type", "application/json")
+        return HTTPRequest(method: "POST", url: url, headers: all, body: body, timeouts: timeouts)
+    }
+}
+
+/// A complete response: status, headers and the whole body.
+public struct HTTPResponse: Sendable, Hashable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: Data
+
+    public init(status: Int, headers: HTTPHeaders, body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Whether the status is 2xx.
+    public var isSuccess: Bool { (200..<300).contains(status) }
+}
+
+/// A response whose status and headers have arrived and whose body is still streaming.
+///
+/// Iterate `body` to receive chunks as the server sends them. The sequence finishes when the server
+/// ends the response, throws an ``HTTPError`` when the transfer fails, and stops the transfer when the
+/// consuming task is cancelled or the sequence is dropped.
+public struct HTTPStreamingResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: AsyncThrowingStream<Data, any Error>
+    /// The request's URL without user information, query or fragment (safe to show).
+    public var displayURL: String
+
+    public init(status: Int, headers: HTTPHeaders, body: AsyncThrowingStream<Data, any Error>, displayURL: String) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.displayURL = displayURL
+    }
+
+    /// Whether the status is 2xx.
+    public var isSuccess: Bool { (200..<300).contains(status) }
+
+    /// Reads the rest of the body into memory.
+    public func collect() async throws(HTTPError) -> HTTPResponse {
+        var data = Data()
+        do {
+            for try await chunk in body { data.append(chunk) }
+        } catch let error as HTTPError {
+            throw error
+        } catch {
+            throw HTTPError(.transferFailed, url: displayURL, detail: "\(error)")
+        }
+        if Task.isCancelled { throw HTTPError(.cancelled, url: displayURL) }
+        return HTTPResponse(status: status, headers: headers, body: data)
+    }
+}
