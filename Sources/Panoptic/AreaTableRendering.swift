@@ -76,10 +76,12 @@ extension AreaTable {
                 let padding = String(repeating: " ", count: widths[column] - cell.count)
                 return column == 0 || column == 3 ? padding + cell : cell + padding
             }
-            return padded.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            return padded.joined(separator: "  ").replacingOccurrences(
+                of: "\\s+$", with: "", options: .regularExpression)
         }
         let count = rows.count
-        var text = "Segments of the \(width)×\(height) image: \(count) segment\(count == 1 ? "" : "s"), "
+        var text =
+            "Segments of the \(width)×\(height) image: \(count) segment\(count == 1 ? "" : "s"), "
             + "numbered by area (largest first).\n"
         text += format(header) + "\n"
         for line in cells { text += format(line) + "\n" }
@@ -140,14 +142,14 @@ extension AreaTable {
     static let listedNumbers = 12
 
     static func displayLabel(_ line: Line) -> String {
-        let crowd = line.isCrowd ? " (crowd)" : ""
         switch line.kind {
         case .segment, .unlabelled:
-            return line.label + crowd
+            return line.label + (line.isCrowd ? " (crowd)" : "")
         case .group, .other:
             var listed = line.numbers.prefix(listedNumbers).map(String.init)
             if line.numbers.count > listedNumbers { listed.append("…") }
-            return "\(line.label)\(crowd) ×\(line.numbers.count) (\(listed.joined(separator: ", ")))"
+            let crowd = line.isCrowd ? " incl. crowd" : ""
+            return "\(line.label) ×\(line.numbers.count)\(crowd) (\(listed.joined(separator: ", ")))"
         }
     }
 
