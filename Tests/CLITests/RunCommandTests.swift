@@ -90,7 +90,7 @@ struct RunCommandTests {
         server.enqueue(ScriptedResponse.ollamaStream(content: "too late").delayed(by: 30))
         let result = try await BlindsightProcess.run(
             ["run", photo, "--prompts", Self.prompts, "--out", folder.appendingPathComponent("cutout.png").path],
-            environment: ["OLLAMA_HOST": server.baseURL], interruptAfter: 1.0)
+            environment: ["OLLAMA_HOST": server.baseURL], interruptWhen: { !server.requests(to: "/api/chat").isEmpty })
         #expect(result.status == 130)
         #expect(result.stdout.contains("interrupted"))
         #expect(result.stdout.contains("stopped: cancelled"))
