@@ -189,6 +189,11 @@ import Testing
         #expect(!opening.contains("The user's instruction"))
     }
 
+    @Test(arguments: [("qwq", false), ("qwen3:32b", false), ("deepseek-r1:14b", false), ("qwen2.5:7b", true), ("gpt-4o", true)])
+    func keepsStructuredOutputOffForReasoningModelsByDefault(model: String, expected: Bool) {
+        #expect(RefereeRules.structuredOutputByDefault(model: model) == expected)
+    }
+
     @Test func baselineAloneDecidesWithoutAnyModel() throws {
         var referee = try Fixtures.referee(instruction: nil)
         let step = referee.decideWithBaseline()
