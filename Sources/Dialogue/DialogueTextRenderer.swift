@@ -88,7 +88,7 @@ public struct DialogueTextRenderer: Sendable {
     }
 
     private func indent(_ text: String) -> [String] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }
     }
 
     private func oneLine(_ text: String) -> String {

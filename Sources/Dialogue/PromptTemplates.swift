@@ -32,7 +32,7 @@ public struct PromptTemplates: Sendable {
     /// The first line every template must have.
     public static let pragma = "{{% CONTENT_TYPE: TEXT}}"
 
-    /// The folder the templates came from.
+    /// The folder the templates came from (or the origin given to ``init(records:origin:)``).
     public let directory: String
     /// Every template in the folder, sorted by name.
     public let records: [Record]
@@ -46,41 +46,75 @@ public struct PromptTemplates: Sendable {
         guard let enumerator = FileManager.default.enumerator(atPath: root.path) else {
             throw PromptError(message: "prompt folder \(directory) not found (give an existing folder with --prompts)")
         }
-        var records: [Record] = []
-        var library = MustacheLibrary()
+        var texts: [(name: String, text: String)] = []
         for case let relative as String in enumerator where relative.hasSuffix(".mustache") {
             let path = root.appendingPathComponent(relative).path
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
             else { throw PromptError(message: "cannot read prompt template \(path)") }
+            texts.append((String(relative.dropLast(".mustache".count)), text))
+        }
+        try self.init(texts: texts, origin: root.path) { name in root.appendingPathComponent(name + ".mustache").path }
+    }
+
+    /// Rebuilds a template set from recorded records (for example a transcript's header), checking it
+    /// like a folder. `origin` names where the records came from, for messages.
+    public init(records: [Record], origin: String) throws(PromptError) {
+        try self.init(texts: records.map { ($0.name, $0.text) }, origin: origin) { "\(origin): template \($0)" }
+    }
+
+    private init(
+        texts: [(name: String, text: String)], origin: String, describe: (String) -> String
+    ) throws(PromptError) {
+        var records: [Record] = []
+        var library = MustacheLibrary()
+        for (name, text) in texts {
             guard text.hasPrefix(Self.pragma) else {
-                throw PromptError(message: "prompt template \(path) must start with \(Self.pragma)")
+                throw PromptError(message: "prompt template \(describe(name)) must start with \(Self.pragma)")
             }
-            let name = String(relative.dropLast(".mustache".count))
             do {
                 try library.register(text, named: name)
             } catch {
-                throw PromptError(message: "prompt template \(path) does not parse: \(Self.describe(error))")
+                throw PromptError(message: "prompt template \(describe(name)) does not parse: \(Self.describe(error))")
             }
             records.append(Record(name: name, sha256: SHA256.hex(of: text), text: text))
         }
         let missing = Name.allCases.map(\.rawValue).filter { name in !records.contains { $0.name == name } }
         guard missing.isEmpty else {
             throw PromptError(
-                message: "prompt folder \(directory) lacks \(missing.map { $0 + ".mustache" }.joined(separator: ", "))")
+                message: "prompt folder \(origin) lacks \(missing.map { $0 + ".mustache" }.joined(separator: ", "))")
         }
-        self.directory = root.path
+        self.directory = origin
         self.records = records.sorted { $0.name < $1.name }
         self.library = library
     }
 
     /// Renders template `name` (any loaded name, partials included) with a view model.
+    ///
+    /// The view model is handed to the renderer as plain dictionaries and arrays, reflected once,
+    /// which the renderer reads far faster than structs it would reflect on for every variable.
     public func render(_ name: String, _ viewModel: Any) -> String {
-        library.render(viewModel, withTemplate: name) ?? ""
+        library.render(Self.plain(viewModel) ?? [String: Any](), withTemplate: name) ?? ""
     }
 
     /// Renders one of the referee's templates, without leading or trailing blank lines.
     public func render(_ name: Name, _ viewModel: Any) -> String {
         render(name.rawValue, viewModel).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Structs become `[String: Any]`, arrays `[Any]`, optionals their value or nothing.
+    private static func plain(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .struct:
+            var members: [String: Any] = [:]
+            for child in mirror.children {
+                if let label = child.label, let member = plain(child.value) { members[label] = member }
+            }
+            return members
+        case .collection: return mirror.children.compactMap { plain($0.value) }
+        case .optional: return mirror.children.first.flatMap { plain($0.value) }
+        default: return value
+        }
     }
 
     /// The default folder: `prompts/default` under the current directory, else under the nearest

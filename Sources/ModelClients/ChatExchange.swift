@@ -132,9 +132,7 @@ struct ChatExchange<Wire: ChatWire>: Sendable {
         ModelServiceError(kind, endpoint: endpoint, detail: detail)
     }
 
-    private func redact(_ text: String) -> String {
-        secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
-    }
+    private func redact(_ text: String) -> String { WireJSON.redact(text, secrets: secrets) }
 
     private func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18

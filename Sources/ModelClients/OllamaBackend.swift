@@ -25,10 +25,7 @@ public struct OllamaBackend: ChatBackend {
 
     /// The model names `GET {base}/api/tags` lists.
     public func listModels() async throws(ModelServiceError) -> [String] {
-        let list = try await ModelListing.fetch(
-            url: connection.baseURL + "/api/tags", connection: connection, descriptor: descriptor)
-        guard case .array(let entries) = list["models"] ?? .null else { return [] }
-        return entries.compactMap { $0["name"]?.stringValue ?? $0["model"]?.stringValue }
+        try await ModelListing.names(path: "/api/tags", list: "models", field: "name", connection: connection, descriptor: descriptor)
     }
 }
 
@@ -86,20 +83,40 @@ struct OllamaStreamDecoder: ChatReplyDecoder {
     mutating func finish() -> [WireEvent] { parser.finish().flatMap(events) }
 
     private func events(_ line: String) -> [WireEvent] {
-        guard let value = WireJSON.parse(line) else { return [.unreadable("not JSON: \(line.prefix(120))")] }
-        if let error = WireJSON.errorMessage(in: value) { return [.error(error)] }
-        var result: [WireEvent] = []
-        if let message = value["message"] {
-            if let text = message["thinking"]?.stringValue, !text.isEmpty { result.append(.reasoning(text)) }
-            if let text = message["content"]?.stringValue, !text.isEmpty { result.append(.content(text)) }
+        guard let reply = WireJSON.decode(OllamaChatLine.self, Data(line.utf8)) else {
+            return [.unreadable("not an Ollama chat line: \(line.prefix(120))")]
         }
-        if case .bool(true) = value["done"] ?? .null {
-            if let reason = value["done_reason"]?.stringValue { result.append(.finishReason(reason)) }
-            if let usage = WireJSON.usage(promptTokens: value["prompt_eval_count"], completionTokens: value["eval_count"]) {
+        if let error = reply.error { return [.error(error.message)] }
+        var result: [WireEvent] = []
+        if let text = reply.message?.thinking, !text.isEmpty { result.append(.reasoning(text)) }
+        if let text = reply.message?.content, !text.isEmpty { result.append(.content(text)) }
+        if reply.done == true {
+            if let reason = reply.doneReason { result.append(.finishReason(reason)) }
+            if let usage = WireJSON.usage(promptTokens: reply.promptEvalCount, completionTokens: reply.evalCount) {
                 result.append(.usage(usage))
             }
             result.append(.end)
         }
         return result
+    }
+}
+
+/// The members of an Ollama `/api/chat` stream line that Blindsight reads.
+struct OllamaChatLine: Decodable {
+    struct Message: Decodable {
+        var content: String?
+        var thinking: String?
+    }
+
+    var message: Message?
+    var done: Bool?
+    var doneReason: String?
+    var promptEvalCount: Int?
+    var evalCount: Int?
+    var error: ServerErrorField?
+
+    enum CodingKeys: String, CodingKey {
+        case message, done, doneReason = "done_reason", promptEvalCount = "prompt_eval_count", evalCount = "eval_count"
+        case error
     }
 }

@@ -22,10 +22,7 @@ public struct OpenAICompatibleBackend: ChatBackend {
 
     /// The model names `GET {base}/models` lists.
     public func listModels() async throws(ModelServiceError) -> [String] {
-        let list = try await ModelListing.fetch(
-            url: connection.baseURL + "/models", connection: connection, descriptor: descriptor)
-        guard case .array(let entries) = list["data"] ?? .null else { return [] }
-        return entries.compactMap { $0["id"]?.stringValue }
+        try await ModelListing.names(path: "/models", list: "data", field: "id", connection: connection, descriptor: descriptor)
     }
 
     private var wire: OpenAIWire {
@@ -88,42 +85,105 @@ struct OpenAIWire: ChatWire {
     }
 }
 
-/// Decodes an SSE chat completion stream.
+/// Decodes an SSE chat completion stream, or a plain JSON completion from a server that ignored
+/// `stream: true`.
 struct OpenAIStreamDecoder: ChatReplyDecoder {
     private var parser = SSEParser()
+    /// The body so far when it turned out to be one JSON object rather than SSE.
+    private var plainBody: Data?
+    private var sawBytes = false
 
-    mutating func feed(_ chunk: Data) -> [WireEvent] { parser.feed(chunk).flatMap(events) }
-
-    mutating func finish() -> [WireEvent] { parser.finish().flatMap(events) }
-
-    private func events(_ event: SSEEvent) -> [WireEvent] {
-        let data = event.data.trimmingCharacters(in: .whitespaces)
-        if data == "[DONE]" { return [.end] }
-        guard let value = WireJSON.parse(data) else { return [.unreadable("not JSON: \(data.prefix(120))")] }
-        if let error = WireJSON.errorMessage(in: value) { return [.error(error)] }
-        var result: [WireEvent] = []
-        if case .array(let choices) = value["choices"] ?? .null, let choice = choices.first {
-            let delta = choice["delta"] ?? choice["message"] ?? .null
-            for field in ["reasoning_content", "reasoning"] {
-                if let text = delta[field]?.stringValue, !text.isEmpty { result.append(.reasoning(text)) }
-            }
-            if let text = delta["content"]?.stringValue, !text.isEmpty { result.append(.content(text)) }
-            if let reason = choice["finish_reason"]?.stringValue { result.append(.finishReason(reason)) }
+    mutating func feed(_ chunk: Data) -> [WireEvent] {
+        if !sawBytes, let first = chunk.first(where: { !Character(UnicodeScalar($0)).isWhitespace }) {
+            sawBytes = true
+            if first == UInt8(ascii: "{") { plainBody = Data() }
         }
-        if let usage = value["usage"], let tokens = WireJSON.usage(
-            promptTokens: usage["prompt_tokens"], completionTokens: usage["completion_tokens"])
-        {
+        if plainBody != nil {
+            plainBody?.append(chunk)
+            return []
+        }
+        return parser.feed(chunk).flatMap { events($0.data, streamed: true) }
+    }
+
+    mutating func finish() -> [WireEvent] {
+        if let plainBody {
+            let events = events(String(decoding: plainBody, as: UTF8.self), streamed: false)
+            return events.contains { if case .content = $0 { true } else { false } } ? events + [.end] : events
+        }
+        return parser.finish().flatMap { events($0.data, streamed: true) }
+    }
+
+    private func events(_ text: String, streamed: Bool) -> [WireEvent] {
+        let data = text.hasPrefix(" ") || text.hasSuffix(" ") ? text.trimmingCharacters(in: .whitespaces) : text
+        if streamed, data == "[DONE]" { return [.end] }
+        guard let chunk = WireJSON.decode(OpenAIChunk.self, Data(data.utf8)) else {
+            return [.unreadable("not a chat completion chunk: \(data.prefix(120))")]
+        }
+        if let error = chunk.error?.message ?? (chunk.object == "error" ? chunk.message ?? "unknown error" : nil) {
+            return [.error(error)]
+        }
+        var result: [WireEvent] = []
+        if let choice = chunk.choices?.first {
+            let delta = choice.delta ?? choice.message
+            for text in [delta?.reasoningContent, delta?.reasoning] {
+                if let text, !text.isEmpty { result.append(.reasoning(text)) }
+            }
+            if let text = delta?.content, !text.isEmpty { result.append(.content(text)) }
+            if let reason = choice.finishReason { result.append(.finishReason(reason)) }
+        }
+        if let tokens = WireJSON.usage(promptTokens: chunk.usage?.promptTokens, completionTokens: chunk.usage?.completionTokens) {
             result.append(.usage(tokens))
         }
         return result
     }
 }
 
+/// The members of a chat completion (chunk) that Blindsight reads; others are ignored.
+struct OpenAIChunk: Decodable {
+    struct Choice: Decodable {
+        var delta: Message?
+        var message: Message?
+        var finishReason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case delta, message, finishReason = "finish_reason"
+        }
+    }
+
+    struct Message: Decodable {
+        var content: String?
+        var reasoning: String?
+        var reasoningContent: String?
+
+        enum CodingKeys: String, CodingKey {
+            case content, reasoning, reasoningContent = "reasoning_content"
+        }
+    }
+
+    struct Usage: Decodable {
+        var promptTokens: Int?
+        var completionTokens: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+        }
+    }
+
+    var choices: [Choice]?
+    var usage: Usage?
+    var error: ServerErrorField?
+    /// `"error"` in older vLLM's flat error objects, which carry `message` at the top.
+    var object: String?
+    var message: String?
+}
+
 /// `GET` of a model list, shared by both backends.
 enum ModelListing {
-    static func fetch(url: String, connection: BackendConnection, descriptor: ModelDescriptor) async throws(ModelServiceError)
-        -> JSONValue
-    {
+    /// The `field` of each entry in the array `list` of the JSON at `{base}{path}`.
+    static func names(
+        path: String, list: String, field: String, connection: BackendConnection, descriptor: ModelDescriptor
+    ) async throws(ModelServiceError) -> [String] {
+        let url = connection.baseURL + path
         let endpoint = "\(descriptor.provider) server at \(HTTPError.displayURL(connection.baseURL))"
         let response: HTTPResponse
         do {
@@ -133,14 +193,13 @@ enum ModelListing {
             throw ModelServiceError(.transport(error.code), endpoint: endpoint, detail: error.message)
         }
         guard response.isSuccess else {
-            let text = connection.secrets.reduce(WireJSON.errorMessage(body: response.body)) {
-                $1.count >= 4 ? $0.replacingOccurrences(of: $1, with: "***") : $0
-            }
+            let text = WireJSON.redact(WireJSON.errorMessage(body: response.body), secrets: connection.secrets)
             throw ModelServiceError(.httpStatus(response.status), endpoint: endpoint, detail: text)
         }
         guard let value = WireJSON.parse(response.body) else {
             throw ModelServiceError(.badResponse, endpoint: endpoint, detail: "the model list is not JSON")
         }
-        return value
+        guard case .array(let entries) = value[list] ?? .null else { return [] }
+        return entries.compactMap { $0[field]?.stringValue }
     }
 }

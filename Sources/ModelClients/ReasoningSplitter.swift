@@ -34,6 +34,14 @@ public struct ReasoningSplitter: Sendable {
 
     /// Adds a piece of content; returns what can be shown now.
     public mutating func feed(_ text: String) -> ChatDelta {
+        if held.isEmpty, !text.utf8.contains(UInt8(ascii: "<")) {
+            // Fast path: no tag can start in this piece.
+            switch mode {
+            case .reasoning: return ChatDelta(reasoning: text)
+            case .content: return ChatDelta(content: text)
+            case .start, .answerStart: break
+            }
+        }
         var delta = ChatDelta()
         var rest = held + text
         held = ""

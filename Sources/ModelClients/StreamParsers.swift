@@ -9,17 +9,17 @@ public struct LineSplitter: Sendable {
     public init() {}
 
     /// Adds bytes; returns the lines they completed (without line ends).
-    public mutating func feed(_ bytes: some Sequence<UInt8>) -> [String] {
+    public mutating func feed(_ bytes: some Collection<UInt8>) -> [String] {
         var lines: [String] = []
-        for byte in bytes {
-            if byte == UInt8(ascii: "\n") {
-                if pending.last == UInt8(ascii: "\r") { pending.removeLast() }
-                lines.append(String(decoding: pending, as: UTF8.self))
-                pending.removeAll(keepingCapacity: true)
-            } else {
-                pending.append(byte)
-            }
+        var rest = bytes[...]
+        while let newline = rest.firstIndex(of: UInt8(ascii: "\n")) {
+            pending.append(contentsOf: rest[..<newline])
+            if pending.last == UInt8(ascii: "\r") { pending.removeLast() }
+            lines.append(String(decoding: pending, as: UTF8.self))
+            pending.removeAll(keepingCapacity: true)
+            rest = rest[rest.index(after: newline)...]
         }
+        pending.append(contentsOf: rest)
         return lines
     }
 
@@ -55,7 +55,7 @@ public struct SSEParser: Sendable {
     public init() {}
 
     /// Adds bytes; returns the events they completed.
-    public mutating func feed(_ bytes: some Sequence<UInt8>) -> [SSEEvent] {
+    public mutating func feed(_ bytes: some Collection<UInt8>) -> [SSEEvent] {
         lines.feed(bytes).compactMap { consume(line: $0) }
     }
 
@@ -104,7 +104,7 @@ public struct NDJSONLineParser: Sendable {
     public init() {}
 
     /// Adds bytes; returns the complete non-blank lines.
-    public mutating func feed(_ bytes: some Sequence<UInt8>) -> [String] {
+    public mutating func feed(_ bytes: some Collection<UInt8>) -> [String] {
         lines.feed(bytes).filter { !$0.allSatisfy(\.isWhitespace) }
     }
 

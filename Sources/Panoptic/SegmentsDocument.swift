@@ -76,13 +76,22 @@ struct SegmentsDocument: Sendable {
             width: try PanopticJSON.optionalInt(json["width"], "width", in: "the document", of: origin),
             height: try PanopticJSON.optionalInt(json["height"], "height", in: "the document", of: origin))
         var seen: Set<Int> = []
+        var uncategorised: [String] = []
         for (position, entry) in entries.enumerated() {
             let place = "segment \(position + 1)"
             let segment = try describe(
                 entry, format: format, place: place, origin: origin, categories: categories, id2label: id2label,
-                warnings: &document.warnings)
-            guard seen.insert(segment.id).inserted else { throw .file(origin, "segment id \(segment.id) is listed twice") }
+                uncategorised: &uncategorised)
+            guard seen.insert(segment.id).inserted else {
+                throw .file(origin, "segment id \(segment.id) is listed twice")
+            }
             document.segments.append(segment)
+        }
+        if !uncategorised.isEmpty {
+            let labels = Array(Set(uncategorised)).sorted().joined(separator: ", ")
+            document.warnings.append(
+                "\(origin): \(uncategorised.count) segment\(uncategorised.count == 1 ? "" : "s") (\(labels)) not in "
+                    + "\(categories.name); shown with their own labels and treated as things")
         }
         return document
     }
@@ -119,8 +128,12 @@ struct SegmentsDocument: Sendable {
     private static func pickAnnotation(_ annotations: [JSONValue], origin: String, mapFileName: String?)
         throws(PanopticError) -> JSONValue
     {
-        if let mapFileName, let match = annotations.first(where: { $0["file_name"]?.stringValue == mapFileName }) {
-            return match
+        if let mapFileName {
+            // "photo.panoptic.png" also matches an annotation for "photo.png".
+            let sidecarBase = mapFileName.replacingOccurrences(of: ".panoptic.png", with: ".png")
+            for name in [mapFileName, sidecarBase] {
+                if let match = annotations.first(where: { $0["file_name"]?.stringValue == name }) { return match }
+            }
         }
         if annotations.count == 1 { return annotations[0] }
         let names = annotations.compactMap { $0["file_name"]?.stringValue }.prefix(3).joined(separator: ", ")
@@ -148,7 +161,7 @@ struct SegmentsDocument: Sendable {
 
     private static func describe(
         _ entry: JSONValue, format: SegmentsFormat, place: String, origin: String, categories: CategorySet,
-        id2label: [Int: String]?, warnings: inout [String]
+        id2label: [Int: String]?, uncategorised: inout [String]
     ) throws(PanopticError) -> DescribedSegment {
         guard case .object = entry else { throw .file(origin, "\(place) is not an object") }
         let id = try PanopticJSON.int(entry["id"], "id", in: place, of: origin)
@@ -168,7 +181,8 @@ struct SegmentsDocument: Sendable {
         case .detectron2:
             let index = try PanopticJSON.int(entry["category_id"], "category_id", in: place, of: origin)
             category = categories.category(contiguousIndex: index)
-            unknown = "category_id \(index) is past \(setName) (detectron2 ids are contiguous indices; give --categories)"
+            unknown =
+                "category_id \(index) is past \(setName) (detectron2 ids are contiguous indices; give --categories)"
         case .transformers:
             let index = try PanopticJSON.int(entry["label_id"], "label_id", in: place, of: origin)
             if let id2label {
@@ -186,7 +200,7 @@ struct SegmentsDocument: Sendable {
         let statedThing = try PanopticJSON.bool(entry["isthing"], "isthing", in: place, of: origin)
         let isThing = statedThing ?? category?.isThing ?? true
         if category == nil, statedThing == nil {
-            warnings.append("\(origin): \(place) (\(fallbackLabel ?? "?")) has no known category; treated as a thing")
+            uncategorised.append(fallbackLabel ?? "?")
         }
         return DescribedSegment(
             id: id, categoryID: category?.id ?? statedCategoryID,

@@ -25,9 +25,10 @@ public enum BlindsightProcess {
     }()
 
     /// Runs `blindsight arguments…` with only `PATH`, `HOME` (an empty temporary folder, so no
-    /// personal configuration is read) and `environment`; sends SIGINT after `interruptAfter` seconds.
+    /// personal configuration is read) and `environment`; sends SIGINT (Ctrl-C) once `interruptWhen`
+    /// returns true (polled every 50 ms) and a further 0.2 s have passed.
     public static func run(
-        _ arguments: [String], environment: [String: String] = [:], interruptAfter: Double? = nil
+        _ arguments: [String], environment: [String: String] = [:], interruptWhen: (@Sendable () -> Bool)? = nil
     ) async throws -> Result {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
         let home = try TestData.temporaryFolder("home")
@@ -43,8 +44,10 @@ public enum BlindsightProcess {
         process.standardError = err
         let started = Date()
         try process.run()
-        if let interruptAfter {
-            DispatchQueue.global().asyncAfter(deadline: .now() + interruptAfter) {
+        if let interruptWhen {
+            Thread.detachNewThread {
+                while process.isRunning, !interruptWhen() { Thread.sleep(forTimeInterval: 0.05) }
+                Thread.sleep(forTimeInterval: 0.2)
                 if process.isRunning { process.interrupt() }
             }
         }

@@ -51,6 +51,10 @@ struct ModelClientBench: AsyncParsableCommand {
         let peak = Self.memoryKilobytes("VmHWM:")
         guard completion.content == content else { throw ValidationError("the streamed reply came back different") }
 
+        server.enqueue(big)
+        let curlTotal = Double(try await Self.runTool("/usr/bin/curl", curlArguments(url: server.baseURL, timing: "%{time_total}")))
+            ?? .nan
+
         let ours = Self.median(overheads)
         let peer = Self.median(curlOverheads)
         print("model-client benchmark (loopback fake server, server delay \(Int(delayMilliseconds)) ms, \(requests) requests)")
@@ -61,6 +65,7 @@ struct ModelClientBench: AsyncParsableCommand {
         print(String(format: "  streaming a %.2f MB SSE body (%.2f MB of content, %d deltas): %.3f s (%.1f MB/s), peak RSS +%.1f MB over %.1f MB baseline",
                      Double(big.bodyBytes.count) / 1e6, Double(content.utf8.count) / 1e6, content.count / deltaSize, elapsed,
                      Double(big.bodyBytes.count) / 1e6 / elapsed, Double(peak - baseline) / 1024, Double(baseline) / 1024))
+        print(String(format: "  peer curl CLI, same body to /dev/null: %.3f s; ratio Blindsight/curl: %.2f", curlTotal, elapsed / curlTotal))
     }
 
     private static func complete(_ backend: any ChatBackend, _ request: ChatRequest) async throws -> ChatCompletion {
@@ -73,16 +78,19 @@ struct ModelClientBench: AsyncParsableCommand {
     /// The same request through the `curl` tool: `time_starttransfer` minus the server's delay.
     private func curlPeer(server: FakeModelServer, delay: Double) async throws -> [Double] {
         var results: [Double] = []
-        let body = #"{"model":"test-model","stream":true,"messages":[{"role":"user","content":"Hello"}]}"#
         for index in 0...requests {
             server.enqueue(ScriptedResponse.openAIStream(content: "Hello there", usage: nil).delayed(by: delay))
-            let output = try await Self.runTool(
-                "/usr/bin/curl",
-                ["-s", "-N", "-o", "/dev/null", "-w", "%{time_starttransfer}", "-H", "Content-Type: application/json",
-                 "-d", body, server.baseURL + "/v1/chat/completions"])
+            let output = try await Self.runTool("/usr/bin/curl", curlArguments(url: server.baseURL, timing: "%{time_starttransfer}"))
             if index > 0, let seconds = Double(output) { results.append(seconds - delay) }
         }
         return results
+    }
+
+    /// A streamed chat request with `curl`, printing the `-w` timing variable.
+    private func curlArguments(url: String, timing: String) -> [String] {
+        let body = #"{"model":"test-model","stream":true,"messages":[{"role":"user","content":"Hello"}]}"#
+        return ["-s", "-N", "-o", "/dev/null", "-w", timing, "-H", "Content-Type: application/json", "-d", body,
+                url + "/v1/chat/completions"]
     }
 
     private static func runTool(_ path: String, _ arguments: [String]) async throws -> String {

@@ -34,29 +34,46 @@ struct RefereeBench: AsyncParsableCommand {
             table: AreaTable(segmentation: scene.segmentation))
         let rounds = 4
 
-        let started = ContinuousClock.now
-        for _ in 0..<dialogues { _ = Self.scriptedDialogue(task: task, prompts: prompts) }
-        let perRound = Self.seconds(.now - started) / Double(dialogues * rounds)
+        var opening = Duration.zero
+        var turns = Duration.zero
+        for _ in 0..<dialogues {
+            let (start, rest) = Self.scriptedDialogue(task: task, prompts: prompts)
+            opening += start
+            turns += rest
+        }
+        let perRound = Self.seconds(opening + turns) / Double(dialogues * rounds)
+        let perOpening = Self.seconds(opening) / Double(dialogues)
+        let perTurn = Self.seconds(turns) / Double(dialogues * rounds)
 
         let loopback = try await loopbackRound(task: task, prompts: prompts) / Double(rounds)
         print("referee benchmark (\(task.table.rows.count)-row area table, \(rounds) rounds per dialogue)")
         print(String(format: "  referee per round (parse + validate + render, no model): %.1f µs over %d dialogues", perRound * 1e6, dialogues))
+        print(String(format: "    of which the opening (system prompt + area table, once per dialogue): %.1f µs; each later turn: %.1f µs",
+                     perOpening * 1e6, perTurn * 1e6))
         print(String(format: "  peer: one round through the real backends and loopback fake servers: %.2f ms", loopback * 1000))
         print(String(format: "  ratio referee/loopback round: %.4f (real model rounds take seconds, so far less)", perRound / loopback))
 
         try await memory()
     }
 
-    /// One dialogue through the referee alone: three questions, then a decision.
-    private static func scriptedDialogue(task: DialogueTask, prompts: PromptTemplates) -> Referee.Action {
+    /// One dialogue through the referee alone: three questions, then a decision. Returns the time of
+    /// the opening and of everything after it.
+    private static func scriptedDialogue(task: DialogueTask, prompts: PromptTemplates) -> (Duration, Duration) {
+        let clock = ContinuousClock()
+        let started = clock.now
         var referee = Referee(task: task, rules: RefereeRules(maxRounds: 4), prompts: prompts)
         _ = referee.start()
+        let opened = clock.now
         for question in ["Which segment is the dog?", "Is the person holding a leash?", "Is anything in front of the dog?"] {
             _ = referee.reasonerReplied(ModelReply(
                 content: "```json\n{\"action\": \"ask\", \"question\": \"\(question)\"}\n```", reasoning: "Let me think."))
             _ = referee.seerAnswered(ModelReply(content: "Segment 4 is a brown dog lying on the grass, facing left."))
         }
-        return referee.reasonerReplied(ModelReply(content: #"{"action": "decide", "foreground": [4], "reason": "dog"}"#)).action
+        let end = referee.reasonerReplied(ModelReply(content: #"{"action": "decide", "foreground": [4], "reason": "dog"}"#))
+        guard case .finish(let outcome) = end.action, outcome.stopReason == .decided else {
+            preconditionFailure("the scripted dialogue did not end with a decision")
+        }
+        return (opened - started, clock.now - opened)
     }
 
     /// Seconds per dialogue through the engine with real backends on loopback fake servers.

@@ -62,7 +62,8 @@ struct ModelCommandsTests {
         defer { Task { await server.stop() } }
         server.enqueue(ScriptedResponse.ollamaStream(content: "too late").delayed(by: 30))
         let result = try await BlindsightProcess.run(
-            ["ask", try photo(), "What?"], environment: ["OLLAMA_HOST": server.baseURL], interruptAfter: 1.0)
+            ["ask", try photo(), "What?"], environment: ["OLLAMA_HOST": server.baseURL],
+            interruptWhen: { !server.requests(to: "/api/chat").isEmpty })
         #expect(result.status == 130)
         #expect(result.stderr == "blindsight: interrupted\n")
         #expect(result.seconds < 10)

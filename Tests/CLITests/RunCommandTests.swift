@@ -82,6 +82,22 @@ struct RunCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("cutout.png").path))
     }
 
+    @Test("Ctrl-C mid-dialogue records the interruption and exits 130")
+    func interruptedExits130() async throws {
+        let (folder, photo, _) = try scene()
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(ScriptedResponse.ollamaStream(content: "too late").delayed(by: 30))
+        let result = try await BlindsightProcess.run(
+            ["run", photo, "--prompts", Self.prompts, "--out", folder.appendingPathComponent("cutout.png").path],
+            environment: ["OLLAMA_HOST": server.baseURL], interruptWhen: { !server.requests(to: "/api/chat").isEmpty })
+        #expect(result.status == 130)
+        #expect(result.stdout.contains("interrupted"))
+        #expect(result.stdout.contains("stopped: cancelled"))
+        #expect(result.seconds < 10)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("cutout.png").path))
+    }
+
     @Test("a missing image exits 3")
     func missingImageExitsThree() async throws {
         let folder = try TestData.temporaryFolder("run")

@@ -40,6 +40,14 @@ import Testing
         #expect(opening.sha256.count == 64 && opening.sha256 != prompts.records.first { $0.name == "answer" }?.sha256)
     }
 
+    @Test func rebuildsTheSameSetFromRecordedRecords() throws {
+        let prompts = try Fixtures.prompts()
+        let rebuilt = try PromptTemplates(records: prompts.records, origin: "transcript.jsonl")
+        #expect(rebuilt.records == prompts.records)
+        let context = try #require(Self.fixtureContexts["opening"])
+        #expect(rebuilt.render("opening", context) == prompts.render("opening", context))
+    }
+
     @Test func refusesAFolderWithATemplateLackingThePragma() throws {
         let folder = try copyOfDefaultPrompts()
         try "Hello {{name}}".write(to: folder.appendingPathComponent("answer.mustache"), atomically: true, encoding: .utf8)

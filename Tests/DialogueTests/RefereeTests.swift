@@ -182,6 +182,18 @@ import Testing
         #expect(plain.start().action.reasonerPrompt?.responseSchema == nil)
     }
 
+    @Test func opensWithTheMainSubjectWhenThereIsNoInstruction() throws {
+        var referee = try Fixtures.referee(instruction: "   ")
+        let opening = try #require(referee.start().events.last?.content)
+        #expect(opening.contains("The user gave no instruction"))
+        #expect(!opening.contains("The user's instruction"))
+    }
+
+    @Test(arguments: [("qwq", false), ("qwen3:32b", false), ("deepseek-r1:14b", false), ("qwen2.5:7b", true), ("gpt-4o", true)])
+    func keepsStructuredOutputOffForReasoningModelsByDefault(model: String, expected: Bool) {
+        #expect(RefereeRules.structuredOutputByDefault(model: model) == expected)
+    }
+
     @Test func baselineAloneDecidesWithoutAnyModel() throws {
         var referee = try Fixtures.referee(instruction: nil)
         let step = referee.decideWithBaseline()

@@ -148,3 +148,18 @@ struct StreamingBackendTests {
         #expect(images == [.string("/9j/")])
     }
 }
+
+@Suite("Servers that ignore stream: true")
+struct NonStreamingReplyTests {
+    @Test("a plain JSON completion is accepted as the whole reply")
+    func plainCompletion() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(.openAICompletion(content: "<think>hmm</think>A cat.", usage: TokenUsage(promptTokens: 5, completionTokens: 6)))
+        let reply = try await collect(openAI(server), question)
+        #expect(reply.completion.content == "A cat.")
+        #expect(reply.completion.reasoning == "hmm")
+        #expect(reply.completion.usage == TokenUsage(promptTokens: 5, completionTokens: 6))
+        #expect(reply.completion.finishReason == "stop")
+    }
+}
