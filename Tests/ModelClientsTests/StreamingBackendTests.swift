@@ -132,12 +132,13 @@ struct StreamingBackendTests {
         let request = ChatRequest(
             messages: [ChatMessage(role: .user, content: "Look", images: [image])], temperature: 0.2, seed: 42,
             responseSchema: schema)
-        let settings = ModelSettings(numCtx: 8192, keepAlive: "10m", think: false)
+        let settings = ModelSettings(numCtx: 8192, keepAlive: "10m", think: false, extraBody: ["stream": .bool(true), "raw": .bool(false)])
         _ = try await collect(ollama(server, settings: settings), request)
         let body = try #require(server.requests(to: "/api/chat").first?.json)
         #expect(body["format"] == schema)
         #expect(body["keep_alive"] == .string("10m"))
         #expect(body["think"] == .bool(false))
+        #expect(body["raw"] == .bool(false))
         #expect(body["options"]?["num_ctx"] == .number(8192))
         #expect(body["options"]?["temperature"] == .number(0.2))
         #expect(body["options"]?["seed"] == .number(42))
