@@ -129,7 +129,7 @@ struct FailureHandlingTests {
         defer { Task { await server.stop() } }
         server.enqueue(ScriptedResponse.openAIStream(content: "late").delayed(by: 20), .openAIStream(content: "on time"))
         let waits = RecordedWaits()
-        let reply = try await collect(openAI(server, policy: waits.policy(), idle: 0.3), question)
+        let reply = try await collect(openAI(server, policy: waits.policy(), idle: 1.0), question)
         #expect(reply.completion.content == "on time")
         #expect(reply.completion.attempts == 2)
     }
@@ -140,7 +140,7 @@ struct FailureHandlingTests {
         defer { Task { await server.stop() } }
         let full = ScriptedResponse.openAIStream(content: "partial answer here")
         server.enqueue(full.stalling(afterBytes: full.bodyBytes.count - 40, for: 20))
-        let error = try #require(await failure(openAI(server, idle: 0.3), question))
+        let error = try #require(await failure(openAI(server, idle: 1.0), question))
         #expect(error.kind == .streamCut)
         #expect(error.message.contains("stopped sending data"))
     }
@@ -212,7 +212,10 @@ struct FailureHandlingTests {
         let unauthorized = try #require(await failure(openAI(server, key: key), question))
         #expect(unauthorized.message.contains("answered HTTP 401: Incorrect API key provided: ***"))
         await server.stop()
-        let unreachable = try #require(await failure(openAI(server, key: key, policy: RecordedWaits().policy()), question))
+        let waits = RecordedWaits()
+        let unreachable = try #require(await failure(openAI(server, key: key, policy: waits.policy()), question))
+        #expect(unreachable.attempts == 3, "connection failures are retried")
+        #expect(waits.values == [0.5, 1.0])
         for message in [unauthorized.message, unreachable.message, "\(unauthorized)", "\(unreachable)"] {
             #expect(!message.contains("SECRET"))
         }

@@ -60,6 +60,17 @@ struct StreamingBackendTests {
         #expect(reply.streamedContent == "Segment 1.")
     }
 
+    @Test("a long think that hits the token limit ends with finish_reason length and no answer")
+    func lengthDuringReasoning() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(.openAIStream(content: "", reasoning: "Still weighing segment 3 against", finishReason: "length"))
+        let reply = try await collect(openAI(server), question)
+        #expect(reply.completion.content == "")
+        #expect(reply.completion.reasoning == "Still weighing segment 3 against")
+        #expect(reply.completion.finishReason == "length")
+    }
+
     @Test("SSE comments, `data:` without a space and a usage-only final chunk")
     func sseVariants() async throws {
         let server = try await FakeModelServer()
