@@ -145,6 +145,17 @@ struct FailureHandlingTests {
         #expect(error.message.contains("stopped sending data"))
     }
 
+    @Test("a web page where a chat stream was expected points at the base URL, without retrying")
+    func htmlInsteadOfStream() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(ScriptedResponse(headers: [("Content-Type", "text/html; charset=utf-8")], pieces: [.bytes(Data("<html>Open WebUI</html>".utf8))]))
+        let error = try #require(await failure(openAI(server), question))
+        #expect(error.kind == .badResponse)
+        #expect(error.message.hasSuffix("sent a reply that cannot be read: it answered with a web page instead of a chat stream; check the base URL (OpenAI-compatible APIs usually end in /v1, Ollama's does not)"))
+        #expect(server.requests.count == 1)
+    }
+
     @Test("an error object after HTTP 200 is reported with the server's message")
     func midStreamError() async throws {
         let server = try await FakeModelServer()
