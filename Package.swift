@@ -39,15 +39,15 @@ let package = Package(
         // Libraries.
         .target(name: "BlindsightCore"),
         // libpng's and libjpeg's classic APIs need setjmp, which Swift cannot call: a small C target does it.
-        .target(name: "CImagingShims", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(
+            name: "CImagingShims", dependencies: ["CPNG"],
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("z"), .linkedLibrary("pthread")]),
         .target(name: "Imaging", dependencies: ["BlindsightCore", "CPNG", "CJPEG", "CImagingShims"]),
         .target(name: "HTTPTransport", dependencies: ["BlindsightCore", "CCurl"]),
         .target(
             name: "ModelClients",
             dependencies: ["BlindsightCore", "HTTPTransport", "Imaging", .product(name: "Yams", package: "Yams")]),
-        .target(
-            name: "Panoptic", dependencies: ["BlindsightCore", "Imaging", "HTTPTransport"],
-            resources: [.copy("Resources")]),
+        .target(name: "Panoptic", dependencies: ["BlindsightCore", "Imaging", "HTTPTransport"]),
         .target(name: "Compositor", dependencies: ["BlindsightCore", "Imaging", "Panoptic"]),
         .target(
             name: "Dialogue",

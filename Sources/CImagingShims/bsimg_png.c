@@ -1,4 +1,4 @@
-// PNG decoding and encoding with libpng's classic API. Every function that calls libpng sets its own
+// PNG decoding with libpng's classic API. Every function that calls libpng sets its own
 // setjmp point, so libpng's longjmp on error lands in a frame that is still live.
 #include "bsimg.h"
 #include <png.h>
@@ -140,71 +140,6 @@ void bsimg_png_close(bsimg_png_reader *reader) {
     if (!reader) return;
     png_destroy_read_struct(&reader->png, reader->info ? &reader->info : NULL, NULL);
     free(reader);
-}
-
-// ---- Encoding ----
-
-typedef struct {
-    uint8_t *bytes;
-    size_t count;
-    size_t capacity;
-    int failed;
-} growable_buffer;
-
-static void write_to_memory(png_structp png, png_bytep data, size_t length) {
-    growable_buffer *buffer = (growable_buffer *)png_get_io_ptr(png);
-    if (buffer->count + length > buffer->capacity) {
-        size_t capacity = buffer->capacity ? buffer->capacity : 65536;
-        while (capacity < buffer->count + length) capacity *= 2;
-        uint8_t *grown = realloc(buffer->bytes, capacity);
-        if (!grown) { buffer->failed = 1; png_error(png, "out of memory"); }
-        buffer->bytes = grown;
-        buffer->capacity = capacity;
-    }
-    memcpy(buffer->bytes + buffer->count, data, length);
-    buffer->count += length;
-}
-
-static void flush_memory(png_structp png) { (void)png; }
-
-bsimg_status bsimg_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
-                              int zlib_level, int filters, uint8_t **out, size_t *out_size,
-                              char *message, size_t message_size) {
-    *out = NULL;
-    *out_size = 0;
-    int color_type = channels == 1 ? PNG_COLOR_TYPE_GRAY
-                   : channels == 3 ? PNG_COLOR_TYPE_RGB
-                   : channels == 4 ? PNG_COLOR_TYPE_RGBA : -1;
-    if (color_type < 0 || width == 0 || height == 0) {
-        copy_message(message, message_size, "unsupported image layout for PNG");
-        return BSIMG_ERR_USAGE;
-    }
-    char error[200] = "PNG encoding failed";
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, error, on_error, on_warning);
-    if (!png) return BSIMG_ERR_MEMORY;
-    png_infop info = png_create_info_struct(png);
-    if (!info) { png_destroy_write_struct(&png, NULL); return BSIMG_ERR_MEMORY; }
-    growable_buffer buffer = {0};
-    growable_buffer *volatile buffer_v = &buffer;
-    if (setjmp(png_jmpbuf(png))) {
-        copy_message(message, message_size, error);
-        free(buffer_v->bytes);
-        png_destroy_write_struct(&png, &info);
-        return BSIMG_ERR_ENCODE;
-    }
-    png_set_write_fn(png, &buffer, write_to_memory, flush_memory);
-    png_set_IHDR(png, info, width, height, 8, color_type, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-                 PNG_FILTER_TYPE_DEFAULT);
-    png_set_compression_level(png, zlib_level);
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, filters);
-    png_write_info(png, info);
-    size_t stride = (size_t)width * (size_t)channels;
-    for (uint32_t y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(pixels + (size_t)y * stride));
-    png_write_end(png, info);
-    png_destroy_write_struct(&png, &info);
-    *out = buffer.bytes;
-    *out_size = buffer.count;
-    return BSIMG_OK;
 }
 
 void bsimg_free(void *pointer) { free(pointer); }

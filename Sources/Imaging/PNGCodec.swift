@@ -57,7 +57,7 @@ enum PNGDecoder {
     }
 
     private static func error(_ status: bsimg_status, _ message: [CChar], name: String) -> ImageError {
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = shimMessage(message)
         let detail = text.isEmpty ? "libpng failed" : text
         switch status {
         case BSIMG_ERR_SIGNATURE, BSIMG_ERR_HEADER: return ImageError(.badHeader, file: name, detail: detail)
@@ -67,6 +67,11 @@ enum PNGDecoder {
             return ImageError(truncated ? .truncated : .corrupt, file: name, detail: detail)
         }
     }
+}
+
+/// The NUL-terminated message a `bsimg_` C function wrote into `buffer`.
+func shimMessage(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 /// Refuses images over the pixel limit, from header dimensions, before allocating.
@@ -83,9 +88,9 @@ func checkPixelLimit(width: Int, height: Int, maxPixels: Int, name: String) thro
 
 /// How hard the PNG encoder compresses.
 public enum PNGEffort: String, Sendable, CaseIterable, Codable {
-    /// Quick, larger files: previews, transcripts, model inputs (zlib level 1, Sub filter).
+    /// Quick, larger files: previews, transcripts, model inputs (zlib level 1, Up filter).
     case fast
-    /// Slower, smaller files: final cutouts (zlib level 9, adaptive filtering).
+    /// Slower, smaller files: final cutouts (zlib level 5, adaptive filtering per row).
     case small
 }
 
@@ -96,22 +101,21 @@ public enum PNGEncoder {
         guard image.width > 0, image.height > 0 else {
             throw ImageError(.encodeFailed, file: "image", detail: "PNG needs at least one pixel")
         }
-        // PNG filter flags: NONE 0x08, SUB 0x10, UP 0x20, AVG 0x40, PAETH 0x80.
-        let (level, filters): (Int32, Int32) = switch effort {
-        case .fast: (1, 0x10)
-        case .small: (9, 0xF8)
+        let (level, adaptive): (Int32, Int32) = switch effort {
+        case .fast: (1, 0)
+        case .small: (5, 1)
         }
         var out: UnsafeMutablePointer<UInt8>?
         var size = 0
         var message = [CChar](repeating: 0, count: 256)
         let status = image.pixels.withUnsafeBufferPointer {
             bsimg_png_encode($0.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.format.channels),
-                             level, filters, &out, &size, &message, message.count)
+                             level, adaptive, &out, &size, &message, message.count)
         }
         defer { bsimg_free(out) }
         guard status == BSIMG_OK, let out else {
-            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw ImageError(.encodeFailed, file: "image", detail: text.isEmpty ? "libpng failed" : text)
+            let text = shimMessage(message)
+            throw ImageError(.encodeFailed, file: "image", detail: text.isEmpty ? "PNG encoding failed" : text)
         }
         return Array(UnsafeBufferPointer(start: out, count: size))
     }

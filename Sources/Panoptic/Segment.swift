@@ -11,6 +11,15 @@ public struct BoundingBox: Sendable, Hashable, Codable {
         self.width = width
         self.height = height
     }
+
+    /// The smallest box containing both boxes.
+    public func union(_ other: BoundingBox) -> BoundingBox {
+        let left = min(x, other.x)
+        let top = min(y, other.y)
+        let right = max(x + width, other.x + other.width)
+        let bottom = max(y + height, other.y + other.height)
+        return BoundingBox(x: left, y: top, width: right - left, height: bottom - top)
+    }
 }
 
 /// One segment of a panoptic segmentation, as its source describes it.
@@ -66,9 +75,18 @@ public struct SegmentIDMap: Sendable, Equatable {
 public struct PanopticSegmentation: Sendable, Equatable {
     public var idMap: SegmentIDMap
     public var segments: [Segment]
+    /// Things the reader or source noticed and fixed up (a rescaled map, unlisted ids treated as void);
+    /// the CLI prints them on standard error.
+    public var warnings: [String]
 
-    public init(idMap: SegmentIDMap, segments: [Segment]) {
+    public init(idMap: SegmentIDMap, segments: [Segment], warnings: [String] = []) {
         self.idMap = idMap
         self.segments = segments
+        self.warnings = warnings
+    }
+
+    /// The segment whose source id is `id`, or nil.
+    public func segment(id: Int) -> Segment? {
+        segments.first { $0.id == id }
     }
 }

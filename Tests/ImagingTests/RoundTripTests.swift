@@ -1,5 +1,7 @@
+import Foundation
 import Imaging
 import Testing
+import TestSupport
 
 @Suite struct RoundTripTests {
     @Test(arguments: PixelFormat.allCases, PNGEffort.allCases)
@@ -7,6 +9,33 @@ import Testing
         let image = SyntheticImage.noise(width: 37, height: 23, format: format, seed: 7)
         let decoded = try ImageDecoder.decode(PNGEncoder.encode(image, effort: effort), name: "mem.png")
         #expect(decoded == image)
+    }
+
+    /// Over 2 MB of filtered rows the encoder deflates bands in parallel; the result must still be one
+    /// valid zlib stream (libpng checks every CRC and the Adler-32).
+    @Test(arguments: PNGEffort.allCases)
+    func largePNGRoundTripIsExact(effort: PNGEffort) throws {
+        let noisy = SyntheticImage.noise(width: 1000, height: 300, format: .rgba8, seed: 9).pixels
+        let smooth = SyntheticImage.smooth(width: 1000, height: 300).converted(to: .rgba8).pixels
+        let image = Image(width: 1000, height: 600, format: .rgba8, pixels: smooth + noisy)
+        let bytes = try PNGEncoder.encode(image, effort: effort)
+        #expect(try ImageDecoder.decode(bytes, name: "large.png") == image)
+    }
+
+    /// An independent decoder (Pillow) reads our PNGs, including the parallel-band path, exactly.
+    @Test(.enabled(if: PillowReference.isAvailable, PillowReference.unavailableReason), arguments: PNGEffort.allCases)
+    func pillowReadsOurPNGExactly(effort: PNGEffort) throws {
+        let image = SyntheticImage.noise(width: 900, height: 900, format: .rgb8, seed: 4)
+        let folder = try TestData.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("ours.png").path
+        try ImageFile.writePNG(image, toPath: path, effort: effort)
+        #expect(try PillowReference.decode(path) == image)
+    }
+
+    @Test func smallEffortIsSmaller() throws {
+        let image = SyntheticImage.smooth(width: 300, height: 200)
+        #expect(try PNGEncoder.encode(image, effort: .small).count < PNGEncoder.encode(image, effort: .fast).count)
     }
 }
 

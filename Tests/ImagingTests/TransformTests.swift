@@ -52,6 +52,27 @@ import Testing
         #expect(small.pixels.allSatisfy { $0 == 77 })
     }
 
+    /// Over a megapixel the work is split into bands of rows on all cores; every output pixel must still
+    /// be the mean of its 10x10 block (±1 for the two rounding passes).
+    @Test func largeDownscaleMatchesBlockMeans() {
+        let image = SyntheticImage.noise(width: 1100, height: 1000, format: .rgb8, seed: 11)
+        let small = image.downscaled(toMaxSide: 110)
+        #expect(small.width == 110 && small.height == 100)
+        var worst = 0
+        for y in 0..<100 {
+            for x in 0..<110 {
+                for c in 0..<3 {
+                    var total = 0
+                    for dy in 0..<10 {
+                        for dx in 0..<10 { total += Int(image.pixels[((y * 10 + dy) * 1100 + x * 10 + dx) * 3 + c]) }
+                    }
+                    worst = max(worst, abs(Int(small.pixels[(y * 110 + x) * 3 + c]) - (total + 50) / 100))
+                }
+            }
+        }
+        #expect(worst <= 1)
+    }
+
     @Test func downscaleIsANoOpWhenSmallEnough() {
         #expect(Self.sample.downscaled(toMaxSide: 3) == Self.sample)
         #expect(Self.sample.downscaled(toMaxSide: 1000) == Self.sample)

@@ -44,11 +44,13 @@ bsimg_status bsimg_png_read(bsimg_png_reader *reader, uint8_t *out, size_t out_s
 /// Frees the reader (NULL is allowed).
 void bsimg_png_close(bsimg_png_reader *reader);
 
-/// Encodes 8-bit interleaved samples (channels 1, 3 or 4) to PNG. zlib_level 0-9; filters is a mask
-/// of PNG filter flags (PNG_FILTER_NONE 0x08 ... PNG_FILTER_PAETH 0x80). On success *out is a
-/// malloc'd buffer of *out_size bytes that the caller frees with bsimg_free.
+/// Encodes 8-bit interleaved samples (channels 1, 3 or 4) to PNG with zlib at `zlib_level` (0-9).
+/// adaptive = 0: every row uses the Up filter (fast); adaptive = 1: each row takes the filter with the
+/// smallest sum of absolute values (as libpng does). Large images are deflated in bands on all cores
+/// (each band primed with the previous 32 KiB, so the result is one ordinary zlib stream).
+/// On success *out is a malloc'd buffer of *out_size bytes that the caller frees with bsimg_free.
 bsimg_status bsimg_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
-                              int zlib_level, int filters, uint8_t **out, size_t *out_size,
+                              int zlib_level, int adaptive, uint8_t **out, size_t *out_size,
                               char *message, size_t message_size);
 
 /// What a JPEG header says (libjpeg's classic API).
