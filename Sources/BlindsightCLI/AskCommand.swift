@@ -35,22 +35,22 @@ struct AskCommand: AsyncParsableCommand {
         let attachment = try SeerImage.prepare(picture, maxSide: config.seerImageMaxSide.value)
         let backend = try BackendFactory.makeBackend(for: config.seer.value, config: config)
         let request = ChatRequest(messages: [ChatMessage(role: .user, content: question, images: [attachment])])
-        let printer = ReplyPrinter()
-        let completion = try await Interrupts.cancellingOnInterrupt {
-            var completion: ChatCompletion?
+        let spec = config.seer.value
+        try await Interrupts.cancellingOnInterrupt {
+            var printer = ReplyPrinter()
+            defer { printer.end() }
             for try await event in backend.chat(request) {
                 switch event {
                 case .delta(let delta): printer.show(delta)
-                case .completed(let value): completion = value
+                case .completed(let completion):
+                    printer.end()
+                    printer.note(Self.summary(completion, spec: spec))
                 }
             }
-            return completion
         }
-        printer.end()
-        if let completion { printer.note(summary(completion, spec: config.seer.value)) }
     }
 
-    private func summary(_ completion: ChatCompletion, spec: ModelSpec) -> String {
+    private static func summary(_ completion: ChatCompletion, spec: ModelSpec) -> String {
         var parts = ["\(spec)", String(format: "%.1f s", completion.totalSeconds)]
         if let usage = completion.usage { parts.append("\(usage.promptTokens) + \(usage.completionTokens) tokens") }
         if completion.attempts > 1 { parts.append("\(completion.attempts) attempts") }
@@ -61,12 +61,12 @@ struct AskCommand: AsyncParsableCommand {
 
 /// Prints a streamed reply: content to stdout, reasoning dimmed to stderr (colour only on a
 /// terminal and without `NO_COLOR`).
-final class ReplyPrinter: @unchecked Sendable {
+struct ReplyPrinter {
     private var contentEndsWithNewline = true
     private var reasoningOpen = false
     private let dim: Bool = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 
-    func show(_ delta: ChatDelta) {
+    mutating func show(_ delta: ChatDelta) {
         if !delta.reasoning.isEmpty {
             reasoningOpen = true
             writeError(delta.reasoning)
@@ -81,10 +81,12 @@ final class ReplyPrinter: @unchecked Sendable {
         }
     }
 
-    /// Ends the reply with a newline where needed.
-    func end() {
+    /// Ends the reply with a newline where needed (once).
+    mutating func end() {
         if reasoningOpen { writeError("\n") }
         if !contentEndsWithNewline { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        reasoningOpen = false
+        contentEndsWithNewline = true
     }
 
     /// A dimmed line on stderr.

@@ -106,6 +106,7 @@ final class CurlTransfer: Sendable {
                 _ = ccurl_setopt_ptr(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
             }
         }
+        configureEnvironment(easy)
         if let connect = request.timeouts.connect {
             _ = ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(connect))
         }
@@ -127,6 +128,19 @@ final class CurlTransfer: Sendable {
         _ = ccurl_setopt_xferinfo_cb(easy, curlProgressCallback)
         _ = ccurl_setopt_ptr(easy, CURLOPT_XFERINFODATA, context)
         return list
+    }
+
+    /// Proxies come from `http_proxy`/`https_proxy`/`no_proxy` as libcurl reads them; when no
+    /// `no_proxy` is set, local servers (Ollama on localhost) are still reached directly. A CA bundle
+    /// named by `CURL_CA_BUNDLE` or `SSL_CERT_FILE` replaces the system store, as the curl tool does.
+    private func configureEnvironment(_ easy: UnsafeMutableRawPointer) {
+        let environment = ProcessInfo.processInfo.environment
+        if environment["no_proxy"] == nil, environment["NO_PROXY"] == nil {
+            _ = ccurl_setopt_str(easy, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1")
+        }
+        if let bundle = environment["CURL_CA_BUNDLE"] ?? environment["SSL_CERT_FILE"], !bundle.isEmpty {
+            _ = ccurl_setopt_str(easy, CURLOPT_CAINFO, bundle)
+        }
     }
 
     /// Drives the transfer with a private multi handle; returns libcurl's result.

@@ -70,6 +70,12 @@ struct ChatExchange<Wire: ChatWire>: Sendable {
             return transportFailure(error, afterOutput: false)
         }
         guard response.isSuccess else { return await refusal(response, mode: mode) }
+        if response.headers["content-type"]?.lowercased().hasPrefix("text/html") == true {
+            return .failed(failure(
+                .badResponse,
+                "it answered with a web page instead of a chat stream; check the base URL "
+                    + "(OpenAI-compatible APIs usually end in /v1, Ollama's does not)"))
+        }
         var assembler = ReplyAssembler(startsInReasoning: startsInReasoning, started: started)
         var decoder = wire.makeDecoder()
         func handle(_ events: [WireEvent]) -> Outcome? {

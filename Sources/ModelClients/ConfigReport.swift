@@ -63,6 +63,7 @@ extension BlindsightConfig {
         if let value = settings.keepAlive { parts.append("keep_alive \(value)") }
         if let value = settings.think { parts.append("think \(value)") }
         if let value = settings.reasoningPrefilled { parts.append("reasoning_prefilled \(value)") }
+        if let value = settings.extraBody { parts.append("extra_body \(value.keys.sorted().joined(separator: ","))") }
         return parts.isEmpty ? "(no settings)" : parts.joined(separator: ", ")
     }
 }

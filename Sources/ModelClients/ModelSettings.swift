@@ -1,3 +1,4 @@
+import BlindsightCore
 import HTTPTransport
 
 /// Per-model settings from the configuration file (`models:` section), all optional.
@@ -18,10 +19,13 @@ public struct ModelSettings: Sendable, Hashable, Codable {
     /// Whether replies begin inside reasoning without an opening `<think>` (QwQ and Qwen3 templates
     /// pre-fill it). Default: true for model names containing "qwq".
     public var reasoningPrefilled: Bool?
+    /// Extra top-level members merged into every request body, for server-specific switches such as
+    /// DashScope's `enable_thinking` or vLLM's `chat_template_kwargs`.
+    public var extraBody: [String: JSONValue]?
 
     public init(
         structuredOutput: Bool? = nil, temperature: Double? = nil, maxTokens: Int? = nil, numCtx: Int? = nil,
-        keepAlive: String? = nil, think: Bool? = nil, reasoningPrefilled: Bool? = nil
+        keepAlive: String? = nil, think: Bool? = nil, reasoningPrefilled: Bool? = nil, extraBody: [String: JSONValue]? = nil
     ) {
         self.structuredOutput = structuredOutput
         self.temperature = temperature
@@ -30,11 +34,17 @@ public struct ModelSettings: Sendable, Hashable, Codable {
         self.keepAlive = keepAlive
         self.think = think
         self.reasoningPrefilled = reasoningPrefilled
+        self.extraBody = extraBody
     }
 
     enum CodingKeys: String, CodingKey {
         case structuredOutput = "structured_output", temperature, maxTokens = "max_tokens", numCtx = "num_ctx"
-        case keepAlive = "keep_alive", think, reasoningPrefilled = "reasoning_prefilled"
+        case keepAlive = "keep_alive", think, reasoningPrefilled = "reasoning_prefilled", extraBody = "extra_body"
+    }
+
+    /// `body` with ``extraBody`` merged in (extra members win).
+    func merged(into body: [String: JSONValue]) -> JSONValue {
+        .object(body.merging(extraBody ?? [:]) { $1 })
     }
 
     /// Whether `model`'s replies start inside reasoning.

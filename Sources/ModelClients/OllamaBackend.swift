@@ -58,7 +58,7 @@ struct OllamaWire: ChatWire {
             case .none: break
             }
         }
-        return .postJSON(url: url, body: WireJSON.encode(.object(body)), headers: headers, timeouts: timeouts)
+        return .postJSON(url: url, body: WireJSON.encode(settings.merged(into: body)), headers: headers, timeouts: timeouts)
     }
 
     private func message(_ message: ChatMessage) -> JSONValue {

@@ -95,7 +95,7 @@ public struct ReasoningSplitter: Sendable {
     /// Splits `text` at `tag`: the part before (minus a trailing partial tag, which is held) and,
     /// when the tag was found, the part after it.
     private mutating func cut(_ text: String, at tag: String) -> (String, String?) {
-        if let range = text.range(of: tag) {
+        if let range = Self.find(tag, in: text) {
             return (String(text[..<range.lowerBound]), String(text[range.upperBound...]))
         }
         for length in stride(from: min(tag.count - 1, text.count), to: 0, by: -1)
@@ -106,16 +106,38 @@ public struct ReasoningSplitter: Sendable {
         return (text, nil)
     }
 
+    /// The first occurrence of `tag` in `text`, compared byte for byte (no Unicode folding, and fast
+    /// on long replies).
+    private static func find(_ tag: String, in text: Substring) -> Range<String.Index>? {
+        let needle = Array(tag.utf8)
+        let offset =
+            text.utf8.withContiguousStorageIfAvailable { byteOffset(of: needle, in: $0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { byteOffset(of: needle, in: $0) }
+        guard let offset else { return nil }
+        let lower = text.utf8.index(text.utf8.startIndex, offsetBy: offset)
+        return lower..<text.utf8.index(lower, offsetBy: needle.count)
+    }
+
+    private static func byteOffset(of needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == first {
+            if needle.indices.allSatisfy({ haystack[start + $0] == needle[$0] }) { return start }
+        }
+        return nil
+    }
+
+    private static func find(_ tag: String, in text: String) -> Range<String.Index>? { find(tag, in: text[...]) }
+
     /// Splits a whole reply into answer and reasoning by the rules above (a lone closing tag makes
     /// everything before it reasoning, whatever `startsInReasoning` says).
     public static func split(_ text: String) -> (content: String, reasoning: String) {
         let trimmed = text.drop { $0.isWhitespace }
         if trimmed.hasPrefix(open) {
             let body = trimmed.dropFirst(open.count)
-            guard let close = body.range(of: close) else { return ("", String(body)) }
+            guard let close = find(close, in: body) else { return ("", String(body)) }
             return (String(body[close.upperBound...].drop { $0.isWhitespace }), String(body[..<close.lowerBound]))
         }
-        if let close = text.range(of: close) {
+        if let close = find(close, in: text) {
             return (String(text[close.upperBound...].drop { $0.isWhitespace }), String(text[..<close.lowerBound]))
         }
         return (text, "")

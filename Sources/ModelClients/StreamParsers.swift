@@ -10,16 +10,27 @@ public struct LineSplitter: Sendable {
 
     /// Adds bytes; returns the lines they completed (without line ends).
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [String] {
+        if let lines = bytes.withContiguousStorageIfAvailable({ feed(buffer: $0) }) { return lines }
+        return Array(bytes).withUnsafeBufferPointer { feed(buffer: $0) }
+    }
+
+    private mutating func feed(buffer: UnsafeBufferPointer<UInt8>) -> [String] {
         var lines: [String] = []
-        var rest = bytes[...]
-        while let newline = rest.firstIndex(of: UInt8(ascii: "\n")) {
-            pending.append(contentsOf: rest[..<newline])
-            if pending.last == UInt8(ascii: "\r") { pending.removeLast() }
-            lines.append(String(decoding: pending, as: UTF8.self))
-            pending.removeAll(keepingCapacity: true)
-            rest = rest[rest.index(after: newline)...]
+        var start = 0
+        while let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            var line = UnsafeBufferPointer(rebasing: buffer[start..<newline])
+            if pending.isEmpty {
+                if line.last == UInt8(ascii: "\r") { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
+                lines.append(String(decoding: line, as: UTF8.self))
+            } else {
+                pending.append(contentsOf: line)
+                if pending.last == UInt8(ascii: "\r") { pending.removeLast() }
+                lines.append(String(decoding: pending, as: UTF8.self))
+                pending.removeAll(keepingCapacity: true)
+            }
+            start = newline + 1
         }
-        pending.append(contentsOf: rest)
+        pending.append(contentsOf: buffer[start...])
         return lines
     }
 

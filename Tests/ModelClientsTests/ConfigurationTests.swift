@@ -1,3 +1,4 @@
+import BlindsightCore
 import Foundation
 import ModelClients
 import Testing
@@ -60,6 +61,9 @@ struct ConfigurationTests {
           qwq-plus:
             temperature: 0.6
             structured_output: false
+            extra_body:
+              enable_thinking: true
+              chat_template_kwargs: {enable_thinking: false}
         """
 
     func write(_ text: String) throws -> String {
@@ -103,6 +107,9 @@ struct ConfigurationTests {
         #expect(config.providers["ollama"]?.kind == .ollama)
         #expect(config.settings(for: config.seer.value).numCtx == 16384)
         #expect(config.settings(for: config.reasoner.value).structuredOutput == false)
+        #expect(config.settings(for: config.reasoner.value).extraBody == [
+            "enable_thinking": .bool(true), "chat_template_kwargs": .object(["enable_thinking": .bool(false)]),
+        ])
     }
 
     @Test("environment beats the file; flags beat the environment")

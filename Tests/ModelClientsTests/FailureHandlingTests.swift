@@ -145,6 +145,17 @@ struct FailureHandlingTests {
         #expect(error.message.contains("stopped sending data"))
     }
 
+    @Test("a web page where a chat stream was expected points at the base URL, without retrying")
+    func htmlInsteadOfStream() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(ScriptedResponse(headers: [("Content-Type", "text/html; charset=utf-8")], pieces: [.bytes(Data("<html>Open WebUI</html>".utf8))]))
+        let error = try #require(await failure(openAI(server), question))
+        #expect(error.kind == .badResponse)
+        #expect(error.message.hasSuffix("sent a reply that cannot be read: it answered with a web page instead of a chat stream; check the base URL (OpenAI-compatible APIs usually end in /v1, Ollama's does not)"))
+        #expect(server.requests.count == 1)
+    }
+
     @Test("an error object after HTTP 200 is reported with the server's message")
     func midStreamError() async throws {
         let server = try await FakeModelServer()
@@ -212,7 +223,10 @@ struct FailureHandlingTests {
         let unauthorized = try #require(await failure(openAI(server, key: key), question))
         #expect(unauthorized.message.contains("answered HTTP 401: Incorrect API key provided: ***"))
         await server.stop()
-        let unreachable = try #require(await failure(openAI(server, key: key, policy: RecordedWaits().policy()), question))
+        let waits = RecordedWaits()
+        let unreachable = try #require(await failure(openAI(server, key: key, policy: waits.policy()), question))
+        #expect(unreachable.attempts == 3, "connection failures are retried")
+        #expect(waits.values == [0.5, 1.0])
         for message in [unauthorized.message, unreachable.message, "\(unauthorized)", "\(unreachable)"] {
             #expect(!message.contains("SECRET"))
         }

@@ -60,6 +60,17 @@ struct StreamingBackendTests {
         #expect(reply.streamedContent == "Segment 1.")
     }
 
+    @Test("a long think that hits the token limit ends with finish_reason length and no answer")
+    func lengthDuringReasoning() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(.openAIStream(content: "", reasoning: "Still weighing segment 3 against", finishReason: "length"))
+        let reply = try await collect(openAI(server), question)
+        #expect(reply.completion.content == "")
+        #expect(reply.completion.reasoning == "Still weighing segment 3 against")
+        #expect(reply.completion.finishReason == "length")
+    }
+
     @Test("SSE comments, `data:` without a space and a usage-only final chunk")
     func sseVariants() async throws {
         let server = try await FakeModelServer()
@@ -132,12 +143,13 @@ struct StreamingBackendTests {
         let request = ChatRequest(
             messages: [ChatMessage(role: .user, content: "Look", images: [image])], temperature: 0.2, seed: 42,
             responseSchema: schema)
-        let settings = ModelSettings(numCtx: 8192, keepAlive: "10m", think: false)
+        let settings = ModelSettings(numCtx: 8192, keepAlive: "10m", think: false, extraBody: ["stream": .bool(true), "raw": .bool(false)])
         _ = try await collect(ollama(server, settings: settings), request)
         let body = try #require(server.requests(to: "/api/chat").first?.json)
         #expect(body["format"] == schema)
         #expect(body["keep_alive"] == .string("10m"))
         #expect(body["think"] == .bool(false))
+        #expect(body["raw"] == .bool(false))
         #expect(body["options"]?["num_ctx"] == .number(8192))
         #expect(body["options"]?["temperature"] == .number(0.2))
         #expect(body["options"]?["seed"] == .number(42))
