@@ -14,7 +14,8 @@ public struct Blindsight: AsyncParsableCommand {
         subcommands: [
             // -- image I/O (issue 2) --
             ImageCommand.self,
-            // -- panoptic segments and compositor (issue 3) --
+            SegmentsCommand.self,
+            // (composite)
             CompositeCommand.self,
             // -- model clients and configuration (issue 4) --
             // -- dialogue (issue 5) --

@@ -23,7 +23,7 @@ struct CompositeCommand: AsyncParsableCommand {
     @Argument(help: "The photo (JPEG or PNG).")
     var image: String
 
-    @OptionGroup var source: PanopticSourceOptions
+    @OptionGroup var panoptic: PanopticOptions
 
     @Option(name: .customLong("keep"), help: ArgumentHelp("Display numbers from the area table (1, 2, 3 …), comma-separated.", valueName: "n,n"))
     var keepNumbers: [String] = []
@@ -90,7 +90,7 @@ struct CompositeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let outputs = try outputPaths()
-        let (photo, segmentation) = try await source.load(imagePath: image)
+        let (segmentation, source, photo) = try await panoptic.segmentation(forImageAt: image)
         var options = CompositeOptions(
             featherRadius: feather, fillHoles: fillHoles, minimumIslandArea: minimumIsland, invert: invert,
             cropMargin: crop ? (margin ?? 0) : nil, estimateForeground: !noForegroundEstimation)
@@ -101,7 +101,7 @@ struct CompositeCommand: AsyncParsableCommand {
         let keep = try keepSet()
         let result = try Compositor.cutout(
             image: photo, segmentation: segmentation, keep: keep, options: options, table: table,
-            mapName: source.panoptic ?? "the sidecar id map")
+            mapName: source.description)
         for note in result.notes { StandardError.write("blindsight: note: \(note)") }
 
         try ImageFile.writePNG(result.cutout, toPath: outputs.cutout, effort: .small)

@@ -140,14 +140,14 @@ extension AreaTable {
     static let listedNumbers = 12
 
     static func displayLabel(_ line: Line) -> String {
-        let crowd = line.isCrowd ? " (crowd)" : ""
         switch line.kind {
         case .segment, .unlabelled:
-            return line.label + crowd
+            return line.label + (line.isCrowd ? " (crowd)" : "")
         case .group, .other:
             var listed = line.numbers.prefix(listedNumbers).map(String.init)
             if line.numbers.count > listedNumbers { listed.append("…") }
-            return "\(line.label)\(crowd) ×\(line.numbers.count) (\(listed.joined(separator: ", ")))"
+            let crowd = line.isCrowd ? " incl. crowd" : ""
+            return "\(line.label) ×\(line.numbers.count)\(crowd) (\(listed.joined(separator: ", ")))"
         }
     }
 

@@ -19,7 +19,19 @@ enum PanopticJSON {
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw .file(origin, "not valid JSON (\(detail(of: error)))")
+            throw .file(origin, "not valid JSON (\(syntaxProblem(in: data)))")
+        }
+    }
+
+    /// Where the JSON syntax breaks, as Foundation's parser says it ("Invalid value around character 9.").
+    private static func syntaxProblem(in data: Data) -> String {
+        if data.isEmpty { return "the file is empty" }
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return "unreadable value"
+        } catch {
+            let description = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            return description ?? "syntax error"
         }
     }
 
@@ -76,15 +88,6 @@ enum PanopticJSON {
         return BoundingBox(x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3])
     }
 
-    private static func detail(of error: any Error) -> String {
-        guard case DecodingError.dataCorrupted(let context) = error else { return "\(error)" }
-        if let underlying = context.underlyingError as NSError?,
-            let description = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
-        {
-            return description
-        }
-        return context.debugDescription
-    }
 }
 
 /// Turning file-system errors into short reasons.

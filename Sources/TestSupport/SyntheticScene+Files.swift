@@ -30,3 +30,14 @@ extension SyntheticScene {
         return files
     }
 }
+
+extension SyntheticScene {
+    /// The example scenes shipped in `examples/` (see `scripts/make-examples.sh`): stem, scene, JPEG or PNG.
+    public static var shippedExamples: [(stem: String, scene: SyntheticScene, jpeg: Bool)] {
+        [
+            ("park", SyntheticScene(width: 480, height: 360, seed: 7), true),
+            ("park-crowd", SyntheticScene(width: 480, height: 320, seed: 11, crowd: 14), true),
+            ("park-outlined", SyntheticScene(width: 240, height: 180, seed: 3, voidOutline: true), false),
+        ]
+    }
+}

@@ -114,7 +114,7 @@ public struct SyntheticScene: Sendable {
         for index in 0..<crowd {
             let cu = 0.05 + 0.9 * (Double(index) + 0.5) / Double(max(crowd, 1))
             let cv = horizon(cu) - 0.01
-            if circle(cu, cv - 0.055, 0.012) || box(cu - 0.008, cu + 0.008, cv - 0.045, cv + 0.02) {
+            if circle(cu, cv - 0.075, 0.018) || box(cu - 0.011, cu + 0.011, cv - 0.06, cv + 0.03) {
                 return crowdFirstID + index
             }
         }
@@ -143,7 +143,7 @@ public struct SyntheticScene: Sendable {
         case treeID: (45, 100, 40)
         case dogID: (150, 95, 50)
         case personID: (200, 60, 70)
-        case crowdFirstID...: (80, 80, 110)
+        case crowdFirstID..<(crowdFirstID + 1000): (70, 70, 120)
         default: (95, 165, 70)
         }
     }

@@ -1,4 +1,5 @@
 import BlindsightCLI
+import Compositor
 import Foundation
 import Imaging
 import Panoptic
@@ -103,5 +104,34 @@ struct CompositeCommandTests {
         let mask = try Self.decode(folder + "/photo.mask.png")
         #expect(mask.width == 96 && mask.height == 72)
         #expect(mask.pixels.contains(255))
+    }
+}
+
+@Suite("blindsight segments --marks")
+struct SegmentsMarksTests {
+    @Test("writes the Set-of-Mark overlay at the photo's size, badges inside their segments")
+    func writesMarks() async throws {
+        let (scene, files, folder) = try CompositeCommandTests.sceneFiles(width: 160, height: 120)
+        let marked = folder + "/marked.png"
+        #expect(await BlindsightMain.run(arguments: ["segments", files.image, "--marks", marked]) == 0)
+        let overlay = try CompositeCommandTests.decode(marked)
+        #expect(overlay.width == 160 && overlay.height == 120 && overlay.format == .rgb8)
+        #expect(overlay.pixels != scene.image.pixels)
+        // Pixels far from every boundary and badge keep the photo's colour.
+        let table = AreaTable(segmentation: scene.segmentation)
+        let badges = MarkOverlay.badges(idMap: scene.segmentation.idMap, table: table)
+        var untouched = 0
+        for index in 0..<(160 * 120) where !badges.contains(where: { $0.covers(x: index % 160, y: index / 160) }) {
+            if overlay.pixels[(index * 3)..<(index * 3 + 3)] == scene.image.pixels[(index * 3)..<(index * 3 + 3)] { untouched += 1 }
+        }
+        #expect(untouched > 160 * 120 / 2)
+    }
+
+    @Test("refuses to write the overlay over the photo")
+    func neverOverInput() async throws {
+        let (_, files, _) = try CompositeCommandTests.sceneFiles()
+        let original = try Data(contentsOf: URL(fileURLWithPath: files.image))
+        #expect(await BlindsightMain.run(arguments: ["segments", files.image, "--marks", files.image]) == 2)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: files.image)) == original)
     }
 }

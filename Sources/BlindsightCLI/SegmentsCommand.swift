@@ -1,0 +1,102 @@
+import ArgumentParser
+import BlindsightCore
+import Compositor
+import Foundation
+import Imaging
+import Panoptic
+
+/// `blindsight segments IMAGE [--panoptic FILE|URL] [--segments FILE.json] [--categories FILE] [--json] [--row-cap N]
+/// [--marks marked.png]`.
+struct SegmentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segments",
+        abstract: "Print an image's panoptic area table: numbered segments, labels, areas, places.",
+        discussion: """
+            The segmentation comes from --panoptic (an id map PNG, or an http://host:port panoptic service), \
+            or from the sidecar files beside the image (photo.jpg -> photo.panoptic.png + photo.panoptic.json). \
+            Segments are numbered 1, 2, 3 ... by decreasing area; the JSON output also maps each number to the \
+            source's segment id. Notes (a rescaled id map, unlisted ids treated as unlabelled) go to stderr. \
+            Exit 3 for bad or inconsistent inputs, 4 when the panoptic service fails.
+            """
+    )
+
+    @Argument(help: "The image (PNG or JPEG).")
+    var image: String
+
+    @OptionGroup var panoptic: PanopticOptions
+
+    @Flag(help: "Print the table as JSON (every row, plus the number -> source id mapping).")
+    var json = false
+
+    @Option(help: ArgumentHelp(
+        "Also write the Set-of-Mark overlay: the image with each segment outlined and its display number in a badge.",
+        valueName: "marked.png"))
+    var marks: String?
+
+    @Option(help: "Past this many rows, summarise many instances of a class and fold tiny stuff (text only).")
+    var rowCap = 25
+
+    func validate() throws {
+        guard rowCap >= 1 else { throw ValidationError("--row-cap must be at least 1") }
+        if let marks { try OutputNaming.checkDistinct(input: image, outputs: [marks]) }
+    }
+
+    func run() async throws {
+        let (segmentation, source, photo) = try await panoptic.segmentation(forImageAt: image)
+        let table = AreaTable(segmentation: segmentation)
+        if let marks {
+            try ImageFile.writePNG(MarkOverlay.render(image: photo, idMap: segmentation.idMap, table: table), toPath: marks)
+            StandardError.write("blindsight: marks: \(marks)")
+        }
+        if json {
+            let report = SegmentsReport(image: image, source: source.description, warnings: segmentation.warnings, table: table)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(table.renderText(rowCap: rowCap), terminator: "")
+        }
+    }
+
+    /// The JSON shape of `segments --json`.
+    private struct SegmentsReport: Encodable {
+        let image: String
+        let source: String
+        let warnings: [String]
+        let table: AreaTable
+    }
+}
+
+/// The flags that choose a panoptic segmentation, shared by the commands that need one.
+struct PanopticOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The segmentation: an id map PNG (COCO panoptic RGB or 8-bit gray ids) or a panoptic service URL.",
+        valueName: "file|url"))
+    var panoptic: String?
+
+    @Option(help: ArgumentHelp("The segments JSON for --panoptic FILE (default: beside it, same name .json).",
+                               valueName: "file.json"))
+    var segments: String?
+
+    @Option(help: ArgumentHelp("A category file (id, name, isthing) instead of the 133 COCO panoptic categories.",
+                               valueName: "file.json"))
+    var categories: String?
+
+    /// Decodes the image, resolves the source, fetches the segmentation fitted to the image, and
+    /// prints the segmentation's warnings on stderr. Returns the decoded image too.
+    func segmentation(forImageAt imagePath: String) async throws -> (PanopticSegmentation, any PanopticSource, Image) {
+        let bytes: [UInt8]
+        do {
+            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: imagePath)))
+        } catch {
+            throw ImageError(.readFailed, file: imagePath, detail: (error as NSError).localizedFailureReason ?? "unreadable")
+        }
+        let decoded = try ImageDecoder.decode(bytes, name: imagePath)
+        let categorySet = try categories.map { path throws(PanopticError) in try CategorySet.load(path: path) }
+        let source = try PanopticSourceResolver.resolve(
+            panoptic: panoptic, segments: segments, imagePath: imagePath, categories: categorySet)
+        let segmentation = try await source.segmentation(forImageAt: imagePath, image: decoded, imageBytes: bytes)
+        for warning in segmentation.warnings { StandardError.write("blindsight: note: \(warning)") }
+        return (segmentation, source, decoded)
+    }
+}
