@@ -18,6 +18,8 @@ struct CompositorBenchmark: AsyncParsableCommand {
     @Option(help: "Runs per side and setting; the best time and its peak memory are reported.") var runs = 3
     @Option(help: "A Python 3 with Pillow and numpy.") var python = "python3"
     @Option(help: "The peer script.") var peer = "scripts/bench-compositor-peer.py"
+    @Option(help: "Keep the synthetic inputs and outputs in this folder (default: a temporary folder, removed).")
+    var workDir: String?
     @Option(help: .hidden) var child: String?
 
     /// One of our runs, in a child process: `path|image|panoptic|segments|outDir|ids|effort`.
@@ -60,8 +62,11 @@ struct CompositorBenchmark: AsyncParsableCommand {
             try Self.runChild(job)
             return
         }
-        let folder = try TestData.temporaryFolder("blindsight-bench-compositor")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try workDir.map { path -> URL in
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            return URL(fileURLWithPath: path)
+        } ?? TestData.temporaryFolder("blindsight-bench-compositor")
+        defer { if workDir == nil { try? FileManager.default.removeItem(at: folder) } }
         print("Synthesising a \(width)×\(height) photo and its panoptic PNG …")
         let scene = SyntheticScene(width: width, height: height, crowd: 6)
         let imagePath = folder.appendingPathComponent("photo.jpg").path
@@ -130,12 +135,13 @@ struct CompositorBenchmark: AsyncParsableCommand {
         let cutoutPath = job.outDir + "/ours.cutout.png", maskPath = job.outDir + "/ours.mask.png"
         var result: CompositeResult
         if job.path == "pixels" {
-            // The panoptic pixels are gone before the photo is decoded; the photo is gone before encoding.
-            let mask = Compositor.mask(
-                panopticImage: try ImageDecoder.decodeFile(atPath: job.panoptic), keep: Set(job.ids.map(UInt32.init)),
-                options: CompositeOptions())
+            // The panoptic pixels are gone once the mask exists; the mask moves into the cutout's
+            // alpha channel before the photo is decoded; the photo is gone before encoding.
             result = try Compositor.composite(
-                image: try ImageDecoder.decodeFile(atPath: job.image), mask: mask, options: CompositeOptions())
+                mask: Compositor.mask(
+                    panopticImage: try ImageDecoder.decodeFile(atPath: job.panoptic), keep: Set(job.ids.map(UInt32.init)),
+                    options: CompositeOptions()),
+                options: CompositeOptions(), decodingImage: { try ImageDecoder.decodeFile(atPath: job.image) })
         } else {
             let map = SegmentIDMap(idMapImage: try ImageDecoder.decodeFile(atPath: job.panoptic))
             let segmentation = try PanopticReader.segmentation(
@@ -145,9 +151,14 @@ struct CompositorBenchmark: AsyncParsableCommand {
                 image: try ImageDecoder.decodeFile(atPath: job.image), segmentation: segmentation,
                 keep: KeepSet(sourceIDs: job.ids), options: CompositeOptions())
         }
+        let composed = Date().timeIntervalSince(start)
         try ImageFile.writePNG(result.cutout, toPath: cutoutPath, effort: job.effort)
+        let cutoutWritten = Date().timeIntervalSince(start)
         try ImageFile.writePNG(result.mask, toPath: maskPath, effort: job.effort)
         let seconds = Date().timeIntervalSince(start)
+        if ProcessInfo.processInfo.environment["BENCH_STEPS"] != nil {
+            FileHandle.standardError.write(Data(String(format: "%@: compose %.3f, cutout PNG %.3f, mask PNG %.3f\n", job.path, composed, cutoutWritten - composed, seconds - cutoutWritten).utf8))
+        }
         print("{\"seconds\": \(seconds), \"peak_kib\": \(peakResidentKiB()), \"baseline_kib\": \(baseline)}")
     }
 
