@@ -74,7 +74,7 @@ public enum Compositor {
             let estimated = ForegroundEstimator.estimate(
                 image: .init(samples: foreground.samples, stride: foreground.stride), alpha: alpha.samples,
                 width: image.width, height: image.height)
-            foreground = ColorSource(samples: estimated, stride: 3, width: image.width)
+            foreground = ColorSource(samples: estimated.samples, stride: estimated.stride, width: image.width)
         }
 
         let cutout: Image

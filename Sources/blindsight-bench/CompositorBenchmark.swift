@@ -22,31 +22,15 @@ struct CompositorBenchmark: AsyncParsableCommand {
     var workDir: String?
     @Option(help: .hidden) var child: String?
 
-    /// One of our runs, in a child process: `path|image|panoptic|segments|outDir|ids|effort`.
-    private struct ChildRun {
+    /// One of our runs, passed to a child process as JSON.
+    private struct ChildRun: Codable {
         /// "pixels": mask straight from the PNG's pixels; "idmap": the full pipeline the CLI runs.
         var path: String
         var image: String, panoptic: String, segments: String, outDir: String
         var ids: [Int]
         var effort: PNGEffort
-
-        var encoded: String {
-            [path, image, panoptic, segments, outDir, ids.map(String.init).joined(separator: ","), effort.rawValue]
-                .joined(separator: "|")
-        }
-
-        init(path: String, image: String, panoptic: String, segments: String, outDir: String, ids: [Int], effort: PNGEffort) {
-            (self.path, self.image, self.panoptic, self.segments, self.outDir, self.ids, self.effort) =
-                (path, image, panoptic, segments, outDir, ids, effort)
-        }
-
-        init?(_ encoded: String) {
-            let parts = encoded.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 7, let effort = PNGEffort(rawValue: parts[6]) else { return nil }
-            self.init(
-                path: parts[0], image: parts[1], panoptic: parts[2], segments: parts[3], outDir: parts[4],
-                ids: parts[5].split(separator: ",").compactMap { Int($0) }, effort: effort)
-        }
+        /// Soft edge (with blur-fusion foreground estimation) when > 0.
+        var feather = 0
     }
 
     private struct Measurement: Decodable {
@@ -60,7 +44,7 @@ struct CompositorBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         if let child {
-            guard let job = ChildRun(child) else { throw ValidationError("bad --child argument") }
+            let job = try JSONDecoder().decode(ChildRun.self, from: Data(child.utf8))
             try Self.runChild(job)
             return
         }
@@ -91,7 +75,7 @@ struct CompositorBenchmark: AsyncParsableCommand {
                 let job = ChildRun(
                     path: path, image: imagePath, panoptic: panopticPath, segments: segmentsPath, outDir: folder.path,
                     ids: ids, effort: effort)
-                let ours = try best(runs) { try measure([CommandLine.arguments[0], "compositor", "--child", job.encoded]) }
+                let ours = try best(runs) { try runOurs(job) }
                 let oursMB = Double(ours.peak_kib) / 1024, workMB = Double(ours.peak_kib - (ours.baseline_kib ?? 0)) / 1024
                 let setting = "PNG \(effort.rawValue)/zlib \(level), \(path)"
                 print(
@@ -103,6 +87,17 @@ struct CompositorBenchmark: AsyncParsableCommand {
                 steps.append("\(setting): \(ours.steps ?? "")")
             }
         }
+        var feathered = ChildRun(
+            path: "pixels", image: imagePath, panoptic: panopticPath, segments: segmentsPath, outDir: folder.path,
+            ids: ids, effort: .fast)
+        feathered.feather = 3
+        let soft = try best(runs) { try runOurs(feathered) }
+        let softSetting = "PNG fast/zlib 1, feather 3"
+        print(
+            softSetting.padding(toLength: 29, withPad: " ", startingAt: 0)
+                + String(format: "%9.3f         —        — %10.1f   (no peer: blur-fusion estimation on)", soft.seconds,
+                         Double(soft.peak_kib) / 1024))
+        steps.append("\(softSetting): \(soft.steps ?? "")")
         print("")
         print("ours, best run of each setting:")
         for line in steps { print("  " + line) }
@@ -112,6 +107,11 @@ struct CompositorBenchmark: AsyncParsableCommand {
         print("'idmap' is the CLI's pipeline (UInt32 id map, segments JSON, area table, Compositor.cutout).")
         print("work MiB = peak minus the process's resident memory before any work (Swift runtime, Foundation, libraries).")
         print("peer: Pillow + numpy, the same steps (np.isin on R + 256·G + 65536·B), PNG at the same zlib level.")
+    }
+
+    /// Runs `job` in a child process (this executable with `--child`).
+    private func runOurs(_ job: ChildRun) throws -> Measurement {
+        try measure([CommandLine.arguments[0], "compositor", "--child", String(decoding: try JSONEncoder().encode(job), as: UTF8.self)])
     }
 
     /// The fastest of `count` runs.
@@ -145,11 +145,12 @@ struct CompositorBenchmark: AsyncParsableCommand {
         if job.path == "pixels" {
             // The panoptic pixels are gone once the mask exists; the mask moves into the cutout's
             // alpha channel before the photo is decoded; the photo is gone before encoding.
+            let options = CompositeOptions(featherRadius: job.feather)
             result = try Compositor.composite(
                 mask: Compositor.mask(
                     panopticImage: try ImageDecoder.decodeFile(atPath: job.panoptic), keep: Set(job.ids.map(UInt32.init)),
-                    options: CompositeOptions()),
-                options: CompositeOptions(), decodingImage: { try ImageDecoder.decodeFile(atPath: job.image) })
+                    options: options),
+                options: options, decodingImage: { try ImageDecoder.decodeFile(atPath: job.image) })
         } else {
             let map = SegmentIDMap(idMapImage: try ImageDecoder.decodeFile(atPath: job.panoptic))
             let segmentation = try PanopticReader.segmentation(
