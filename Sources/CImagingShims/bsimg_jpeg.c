@@ -113,18 +113,22 @@ bsimg_status bsimg_jpeg_read(bsimg_jpeg_reader *reader, uint8_t *out, size_t out
         snprintf(reader->errors.message, JMSG_LENGTH_MAX, "decoder not started or buffer too small");
         return report(reader, BSIMG_ERR_USAGE, message, message_size);
     }
-    if (setjmp(reader->errors.jump)) return report(reader, BSIMG_ERR_DATA, message, message_size);
-    while (info->output_scanline < info->output_height) {
-        JSAMPROW rows[4];
-        for (int i = 0; i < 4; i++) {
-            JDIMENSION line = info->output_scanline + (JDIMENSION)i;
-            rows[i] = out + (size_t)(line < info->output_height ? line : info->output_height - 1) * stride;
-        }
-        jpeg_read_scanlines(info, rows, 4);
-        if (reader->errors.premature_end) return report(reader, BSIMG_ERR_TRUNCATED, message, message_size);
+    JSAMPROW *rows = malloc(sizeof(JSAMPROW) * info->output_height);
+    if (!rows) return BSIMG_ERR_MEMORY;
+    for (JDIMENSION y = 0; y < info->output_height; y++) rows[y] = out + (size_t)y * stride;
+    JSAMPROW *volatile rows_v = rows;
+    if (setjmp(reader->errors.jump)) {
+        free(rows_v);
+        return report(reader, BSIMG_ERR_DATA, message, message_size);
     }
-    jpeg_finish_decompress(info);
-    reader->started = 0;
+    while (info->output_scanline < info->output_height && !reader->errors.premature_end) {
+        jpeg_read_scanlines(info, rows + info->output_scanline, info->output_height - info->output_scanline);
+    }
+    if (!reader->errors.premature_end) {
+        jpeg_finish_decompress(info);
+        reader->started = 0;
+    }
+    free(rows);
     if (reader->errors.premature_end) return report(reader, BSIMG_ERR_TRUNCATED, message, message_size);
     return BSIMG_OK;
 }

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
 extension Image {
     /// This image reduced by area averaging so its longer side is `maxSide` (aspect ratio kept, each
     /// side at least 1). Every source pixel contributes in proportion to the area it covers, so there
@@ -17,7 +24,9 @@ extension Image {
     }
 
     /// This image resampled to exactly `width` x `height` (each no larger than the current size) by
-    /// area averaging: a horizontal pass, then a vertical one, with 14-bit fixed-point weights.
+    /// area averaging with 14-bit fixed-point weights: for each output row, a vertical pass over the
+    /// source rows it covers, then a horizontal pass. Large images are split into bands of output rows
+    /// that run on all cores.
     public func areaAveraged(width targetWidth: Int, height targetHeight: Int) -> Image {
         precondition(targetWidth >= 1 && targetHeight >= 1 && targetWidth <= width && targetHeight <= height,
                      "areaAveraged only reduces")
@@ -25,39 +34,41 @@ extension Image {
         let channels = format.channels
         let columns = AreaWeights(source: width, target: targetWidth)
         let rows = AreaWeights(source: height, target: targetHeight)
-        // Horizontal pass: every source row -> targetWidth pixels.
-        var narrow = [UInt8](repeating: 0, count: targetWidth * height * channels)
-        pixels.withUnsafeBufferPointer { source in
-            narrow.withUnsafeMutableBufferPointer { out in
-                for y in 0..<height {
-                    columns.resampleRow(source.baseAddress! + y * width * channels,
-                                        into: out.baseAddress! + y * targetWidth * channels, channels: channels)
-                }
-            }
-        }
-        // Vertical pass: weighted sums of whole rows, which keeps memory access sequential.
-        let rowLength = targetWidth * channels
-        let result = [UInt8](unsafeUninitializedCapacity: rowLength * targetHeight) { out, initialized in
-            var accumulator = [UInt32](repeating: 0, count: rowLength)
-            narrow.withUnsafeBufferPointer { source in
-                accumulator.withUnsafeMutableBufferPointer { sums in
-                    for y in 0..<targetHeight {
-                        for i in 0..<rowLength { sums[i] = AreaWeights.half }
-                        let first = rows.starts[y]
-                        for k in 0..<rows.counts[y] {
-                            let weight = rows.weights[y * rows.stride + k]
-                            let row = source.baseAddress! + (first + k) * rowLength
-                            for i in 0..<rowLength { sums[i] &+= weight &* UInt32(row[i]) }
+        let sourceRowLength = width * channels, targetRowLength = targetWidth * channels
+        let bands = Self.bandCount(sourcePixels: width * height, outputRows: targetHeight)
+        let result = [UInt8](unsafeUninitializedCapacity: targetRowLength * targetHeight) { out, initialized in
+            pixels.withUnsafeBufferPointer { source in
+                let sourceBase = BandPointer(source.baseAddress!), outBase = BandPointer(out.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: bands) { band in
+                    var sums = [UInt32](repeating: 0, count: sourceRowLength)
+                    var line = [UInt8](repeating: 0, count: sourceRowLength)
+                    for y in (targetHeight * band / bands)..<(targetHeight * (band + 1) / bands) {
+                        rows.blendRows(for: y, of: sourceBase.address, rowLength: sourceRowLength, sums: &sums, into: &line)
+                        line.withUnsafeBufferPointer { blended in
+                            columns.resampleRow(blended.baseAddress!, into: outBase.address + y * targetRowLength,
+                                                channels: channels)
                         }
-                        let target = out.baseAddress! + y * rowLength
-                        for i in 0..<rowLength { target[i] = UInt8(truncatingIfNeeded: sums[i] >> AreaWeights.shift) }
                     }
                 }
             }
-            initialized = rowLength * targetHeight
+            initialized = targetRowLength * targetHeight
         }
         return Image(width: targetWidth, height: targetHeight, format: format, pixels: result)
     }
+
+    /// One band per core for images of a megapixel or more, each band at least 16 output rows.
+    private static func bandCount(sourcePixels: Int, outputRows: Int) -> Int {
+        guard sourcePixels >= 1_000_000 else { return 1 }
+        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        return max(1, min(cores, outputRows / 16))
+    }
+}
+
+/// A pointer shared by parallel bands that read a common source or write disjoint rows of one output.
+private struct BandPointer: @unchecked Sendable {
+    let address: UnsafeMutablePointer<UInt8>
+    init(_ address: UnsafeMutablePointer<UInt8>) { self.address = address }
+    init(_ address: UnsafePointer<UInt8>) { self.address = UnsafeMutablePointer(mutating: address) }
 }
 
 /// Fixed-point area-coverage weights for reducing `source` samples to `target` along one axis.
@@ -97,7 +108,24 @@ struct AreaWeights {
         }
     }
 
-    /// Resamples one row of interleaved samples.
+    /// The weighted sum of the source rows covering output row `index` (vertical pass).
+    func blendRows(for index: Int, of source: UnsafePointer<UInt8>, rowLength: Int, sums: inout [UInt32],
+                   into line: inout [UInt8]) {
+        let first = starts[index], count = counts[index]
+        sums.withUnsafeMutableBufferPointer { sums in
+            for i in 0..<rowLength { sums[i] = AreaWeights.half }
+            for k in 0..<count {
+                let weight = weights[index * stride + k]
+                let row = source + (first + k) * rowLength
+                for i in 0..<rowLength { sums[i] &+= weight &* UInt32(row[i]) }
+            }
+            line.withUnsafeMutableBufferPointer { line in
+                for i in 0..<rowLength { line[i] = UInt8(truncatingIfNeeded: sums[i] >> AreaWeights.shift) }
+            }
+        }
+    }
+
+    /// Resamples one row of interleaved samples (horizontal pass).
     func resampleRow(_ source: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, channels: Int) {
         weights.withUnsafeBufferPointer { weights in
             for index in 0..<starts.count {

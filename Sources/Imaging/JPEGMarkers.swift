@@ -121,9 +121,10 @@ enum EXIF {
         guard u16(2) == 42, let ifd = u32(4), let count = u16(ifd) else { return nil }
         for index in 0..<count {
             let entry = ifd + 2 + index * 12
-            guard let tag = u16(entry), let type = u16(entry + 2) else { return nil }
+            guard entry + 12 <= tiff.count, let tag = u16(entry), let type = u16(entry + 2),
+                  let value = u16(entry + 8) else { return nil }
             guard tag == 0x0112 else { continue }
-            guard type == 3, let value = u16(entry + 8) else { return 1 }
+            guard type == 3 else { return 1 }
             return (1...8).contains(value) ? value : 1
         }
         return 1

@@ -57,7 +57,7 @@ enum PNGDecoder {
     }
 
     private static func error(_ status: bsimg_status, _ message: [CChar], name: String) -> ImageError {
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = shimMessage(message)
         let detail = text.isEmpty ? "libpng failed" : text
         switch status {
         case BSIMG_ERR_SIGNATURE, BSIMG_ERR_HEADER: return ImageError(.badHeader, file: name, detail: detail)
@@ -67,6 +67,11 @@ enum PNGDecoder {
             return ImageError(truncated ? .truncated : .corrupt, file: name, detail: detail)
         }
     }
+}
+
+/// The NUL-terminated message a `bsimg_` C function wrote into `buffer`.
+func shimMessage(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 /// Refuses images over the pixel limit, from header dimensions, before allocating.
@@ -85,7 +90,7 @@ func checkPixelLimit(width: Int, height: Int, maxPixels: Int, name: String) thro
 public enum PNGEffort: String, Sendable, CaseIterable, Codable {
     /// Quick, larger files: previews, transcripts, model inputs (zlib level 1, Sub filter).
     case fast
-    /// Slower, smaller files: final cutouts (zlib level 9, adaptive filtering).
+    /// Slower, smaller files: final cutouts (zlib level 6, adaptive filtering per row).
     case small
 }
 
@@ -99,7 +104,7 @@ public enum PNGEncoder {
         // PNG filter flags: NONE 0x08, SUB 0x10, UP 0x20, AVG 0x40, PAETH 0x80.
         let (level, filters): (Int32, Int32) = switch effort {
         case .fast: (1, 0x10)
-        case .small: (9, 0xF8)
+        case .small: (6, 0xF8)
         }
         var out: UnsafeMutablePointer<UInt8>?
         var size = 0
@@ -110,7 +115,7 @@ public enum PNGEncoder {
         }
         defer { bsimg_free(out) }
         guard status == BSIMG_OK, let out else {
-            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let text = shimMessage(message)
             throw ImageError(.encodeFailed, file: "image", detail: text.isEmpty ? "libpng failed" : text)
         }
         return Array(UnsafeBufferPointer(start: out, count: size))

@@ -9,6 +9,7 @@ struct BlindsightBench: AsyncParsableCommand {
         abstract: "Measure Blindsight's speed and memory against named peers.",
         subcommands: [
             // -- image I/O vs Pillow (issue 2) --
+            ImagingBenchmark.self,
             // -- compositor vs Pillow + numpy (issue 3) --
             CompositorBenchmark.self,
             // -- model client overhead (issue 4) --
