@@ -39,7 +39,11 @@ public enum BlindsightMain {
             return exit.rawValue
         } catch {
             let status = Blindsight.exitCode(for: error)
-            if status == .success { return 0 }
+            if status == .success {
+                // `--help` on a subcommand arrives here as a clean exit from `run()`: print it.
+                print(Blindsight.fullMessage(for: error))
+                return 0
+            }
             StandardError.write(Blindsight.fullMessage(for: error))
             return error is ValidationError ? ExitStatus.usage.rawValue : status.rawValue
         }

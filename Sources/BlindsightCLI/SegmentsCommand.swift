@@ -70,7 +70,7 @@ struct SegmentsCommand: AsyncParsableCommand {
 /// The flags that choose a panoptic segmentation, shared by the commands that need one.
 struct PanopticOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "The segmentation: an id map PNG (COCO panoptic RGB or 8-bit gray ids) or a panoptic service URL.",
+        "The segmentation: an id map PNG (COCO panoptic RGB or 8-bit gray ids), a .json holding map and segments, or a panoptic service URL.",
         valueName: "file|url"))
     var panoptic: String?
 

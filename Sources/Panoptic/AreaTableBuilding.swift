@@ -35,7 +35,9 @@ extension AreaTable {
         var floors = areas.map { $0 * 1000 / total }
         let remainders = areas.map { $0 * 1000 % total }
         let missing = 1000 - floors.reduce(0, +)
-        let order = remainders.indices.sorted { remainders[$0] != remainders[$1] ? remainders[$0] > remainders[$1] : $0 < $1 }
+        let order = remainders.indices.sorted {
+            remainders[$0] != remainders[$1] ? remainders[$0] > remainders[$1] : $0 < $1
+        }
         for index in order.prefix(max(0, missing)) { floors[index] += 1 }
         return floors
     }

@@ -76,10 +76,12 @@ extension AreaTable {
                 let padding = String(repeating: " ", count: widths[column] - cell.count)
                 return column == 0 || column == 3 ? padding + cell : cell + padding
             }
-            return padded.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            return padded.joined(separator: "  ").replacingOccurrences(
+                of: "\\s+$", with: "", options: .regularExpression)
         }
         let count = rows.count
-        var text = "Segments of the \(width)×\(height) image: \(count) segment\(count == 1 ? "" : "s"), "
+        var text =
+            "Segments of the \(width)×\(height) image: \(count) segment\(count == 1 ? "" : "s"), "
             + "numbered by area (largest first).\n"
         text += format(header) + "\n"
         for line in cells { text += format(line) + "\n" }

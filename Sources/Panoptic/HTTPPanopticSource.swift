@@ -37,7 +37,7 @@ public struct HTTPPanopticSource: PanopticSource {
     public func segmentation(forImageAt path: String, image: Image, imageBytes: [UInt8]) async throws
         -> PanopticSegmentation
     {
-        let (body, contentType) = try Self.payload(image: image, bytes: imageBytes, name: path)
+        let (body, contentType) = try Self.payload(image: image, bytes: imageBytes)
         var headers = HTTPHeaders()
         headers.set("Content-Type", contentType)
         headers.set("Accept", "application/json")
@@ -48,8 +48,10 @@ public struct HTTPPanopticSource: PanopticSource {
             throw PanopticError.service(service, "HTTP \(response.status): \(Self.errorText(response.body))")
         }
         do {
-            return try Self.segmentation(answer: response.body, service: service, categories: categories)
-                .fitted(toWidth: image.width, height: image.height, mapName: service)
+            return try PanopticReader.segmentation(
+                selfContainedJSON: response.body, origin: service, categories: categories
+            )
+            .fitted(toWidth: image.width, height: image.height, mapName: service)
         } catch let error as PanopticError {
             throw PanopticError(error.message, exitStatus: .serviceFailure)
         } catch let error as any UserFacingError {
@@ -57,21 +59,8 @@ public struct HTTPPanopticSource: PanopticSource {
         }
     }
 
-    /// Decodes a protocol answer.
-    static func segmentation(answer: Data, service: String, categories: CategorySet) throws -> PanopticSegmentation {
-        let json = try PanopticJSON.parse(answer, origin: service)
-        guard let encoded = json["png"]?.stringValue else { throw PanopticError.file(service, "the answer has no \"png\"") }
-        guard let png = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
-            throw PanopticError.file(service, "the answer's \"png\" is not base64")
-        }
-        let map = try PanopticReader.idMap(pngBytes: [UInt8](png), name: "\(service) png")
-        let document = try SegmentsDocument.parse(
-            json, origin: service, mapFileName: nil, categories: categories, knownFormat: .coco)
-        return try SegmentationAssembly.assemble(idMap: map, document: document, mapName: "\(service) png", segmentsName: service)
-    }
-
     /// The body to send: the file's own bytes when they are PNG or JPEG, else the decoded image as PNG.
-    static func payload(image: Image, bytes: [UInt8], name: String) throws -> (Data, String) {
+    static func payload(image: Image, bytes: [UInt8]) throws -> (Data, String) {
         switch ImageFormat.sniff(bytes) {
         case .png?: return (Data(bytes), "image/png")
         case .jpeg?: return (Data(bytes), "image/jpeg")

@@ -75,6 +75,28 @@ enum PanopticJSON {
         }
     }
 
+    /// An id map given as a list of rows of integer ids (negative ids, transformers' "no segment", become 0).
+    static func idMap(rows value: JSONValue, origin: String) throws(PanopticError) -> SegmentIDMap {
+        guard case .array(let rows) = value, case .array(let first)? = rows.first, !first.isEmpty else {
+            throw .file(origin, "\"segmentation\" must be a non-empty list of rows of ids")
+        }
+        let width = first.count
+        var ids: [UInt32] = []
+        ids.reserveCapacity(width * rows.count)
+        for (y, row) in rows.enumerated() {
+            guard case .array(let cells) = row, cells.count == width else {
+                throw .file(origin, "\"segmentation\" row \(y + 1) does not have \(width) ids like the first")
+            }
+            for cell in cells {
+                guard let number = cell.numberValue, number.rounded() == number, number <= 0xFF_FFFF else {
+                    throw .file(origin, "\"segmentation\" row \(y + 1) holds a value that is not a segment id")
+                }
+                ids.append(number > 0 ? UInt32(number) : 0)
+            }
+        }
+        return SegmentIDMap(width: width, height: rows.count, ids: ids)
+    }
+
     /// An optional COCO bbox `[x, y, w, h]`.
     static func bbox(_ value: JSONValue?, in place: String, of origin: String) throws(PanopticError) -> BoundingBox? {
         guard let value, value != .null else { return nil }
@@ -87,7 +109,6 @@ enum PanopticJSON {
         }
         return BoundingBox(x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3])
     }
-
 }
 
 /// Turning file-system errors into short reasons.

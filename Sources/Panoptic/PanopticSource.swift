@@ -16,7 +16,7 @@ public protocol PanopticSource: Sendable {
 }
 
 /// A segmentation read from an id map PNG plus its segments JSON (`--panoptic FILE.png [--segments FILE.json]`,
-/// or the sidecar files found beside the image).
+/// or the sidecar files found beside the image), or from a saved panoptic service answer (`--panoptic FILE.json`).
 public struct FilePanopticSource: PanopticSource {
     /// The id map PNG.
     public let mapPath: String
@@ -34,7 +34,12 @@ public struct FilePanopticSource: PanopticSource {
         self.isSidecar = isSidecar
     }
 
+    /// True when `mapPath` is a self-contained JSON (a saved service answer, or transformers results with
+    /// the map as a nested list) rather than an id map PNG.
+    public var isSelfContainedJSON: Bool { mapPath.lowercased().hasSuffix(".json") }
+
     public var description: String {
+        if isSelfContainedJSON { return "segmentation JSON \(mapPath)" }
         let json = segmentsPath ?? PanopticReader.segmentsPath(besideMap: mapPath)
         return "\(isSidecar ? "sidecar " : "")\(mapPath) + \(json)"
     }
@@ -42,8 +47,12 @@ public struct FilePanopticSource: PanopticSource {
     public func segmentation(forImageAt path: String, image: Image, imageBytes: [UInt8]) async throws
         -> PanopticSegmentation
     {
-        try PanopticReader.read(mapPath: mapPath, segmentsPath: segmentsPath, categories: categories)
-            .fitted(toWidth: image.width, height: image.height, mapName: mapPath)
+        let segmentation =
+            isSelfContainedJSON
+            ? try PanopticReader.segmentation(
+                selfContainedJSON: Data(FileReading.bytes(atPath: mapPath)), origin: mapPath, categories: categories)
+            : try PanopticReader.read(mapPath: mapPath, segmentsPath: segmentsPath, categories: categories)
+        return try segmentation.fitted(toWidth: image.width, height: image.height, mapName: mapPath)
     }
 
     /// The sidecar files for the image at `imagePath`: for `photo.jpg`, `photo.panoptic.png` and
@@ -60,6 +69,8 @@ public struct FilePanopticSource: PanopticSource {
 public enum PanopticSourceResolver {
     /// - `--panoptic http(s)://host:port` → the panoptic service;
     /// - `--panoptic FILE.png` → that id map, with `--segments FILE.json` or the JSON beside it;
+    /// - `--panoptic FILE.json` → map and segments in one file (a saved service answer, or transformers
+    ///   results with the map as a nested list);
     /// - neither → the sidecar files beside the image (`photo.panoptic.png` + `photo.panoptic.json`).
     /// - Throws: ``PanopticError``: exit 2 for contradictory flags, exit 3 when no segmentation can be found.
     public static func resolve(
@@ -67,7 +78,8 @@ public enum PanopticSourceResolver {
     ) throws(PanopticError) -> any PanopticSource {
         if let panoptic, panoptic.hasPrefix("http://") || panoptic.hasPrefix("https://") {
             guard segments == nil else {
-                throw PanopticError("--segments applies to an id map file, not to a panoptic service", exitStatus: .usage)
+                throw PanopticError(
+                    "--segments applies to an id map file, not to a panoptic service", exitStatus: .usage)
             }
             return HTTPPanopticSource(url: panoptic, categories: categories ?? .cocoPanoptic)
         }
@@ -77,6 +89,10 @@ public enum PanopticSourceResolver {
             }
             if let segments, !FileManager.default.fileExists(atPath: segments) {
                 throw .file(segments, "no such segments JSON file")
+            }
+            if segments != nil, panoptic.lowercased().hasSuffix(".json") {
+                throw PanopticError(
+                    "--segments applies to an id map PNG; \(panoptic) holds its own segments", exitStatus: .usage)
             }
             return FilePanopticSource(mapPath: panoptic, segmentsPath: segments, categories: categories)
         }

@@ -10,61 +10,77 @@ public struct SegmentStatistics: Sendable, Equatable {
     public var centroidY: Double
 }
 
+/// Running sums for one segment: pixel count, coordinate sums and extremes.
+private struct Accumulator {
+    var count = 0
+    var sumX = 0
+    var sumY = 0
+    var minX: Int
+    var maxX: Int
+    var minY: Int
+    var maxY: Int
+
+    init(firstX: Int, firstY: Int) {
+        minX = firstX
+        maxX = firstX
+        minY = firstY
+        maxY = firstY
+    }
+
+    mutating func add(run: Range<Int>, y: Int) {
+        let length = run.count
+        count += length
+        sumX += (run.lowerBound + run.upperBound - 1) * length / 2
+        sumY += y * length
+        minX = min(minX, run.lowerBound)
+        maxX = max(maxX, run.upperBound - 1)
+        maxY = y
+    }
+
+    var statistics: SegmentStatistics {
+        let pixels = Double(count)
+        return SegmentStatistics(
+            area: count,
+            bbox: BoundingBox(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1),
+            centroidX: Double(sumX) / pixels + 0.5, centroidY: Double(sumY) / pixels + 0.5)
+    }
+}
+
 extension SegmentIDMap {
-    /// Area, box and centroid of every non-void id present in the map, in one pass.
+    /// Area, box and centroid of every non-void id present in the map, in one pass over runs of equal ids.
     public func statistics() -> [UInt32: SegmentStatistics] {
+        var accumulators: [Accumulator] = []
         var slotByID: [UInt32: Int] = [:]
-        var order: [UInt32] = []
-        var counts: [Int] = []
-        var sumX: [Int] = []
-        var sumY: [Int] = []
-        var minX: [Int] = [], minY: [Int] = [], maxX: [Int] = [], maxY: [Int] = []
+        var lastID: UInt32 = 0
+        var lastSlot = -1
         ids.withUnsafeBufferPointer { buffer in
-            var lastID: UInt32 = 0
-            var lastSlot = -1
             for y in 0..<height {
-                let rowStart = y * width
-                for x in 0..<width {
-                    let id = buffer[rowStart + x]
-                    if id == 0 { continue }
-                    let slot: Int
-                    if id == lastID, lastSlot >= 0 {
-                        slot = lastSlot
-                    } else if let known = slotByID[id] {
-                        slot = known
-                    } else {
-                        slot = order.count
-                        slotByID[id] = slot
-                        order.append(id)
-                        counts.append(0)
-                        sumX.append(0)
-                        sumY.append(0)
-                        minX.append(x)
-                        minY.append(y)
-                        maxX.append(x)
-                        maxY.append(y)
+                let row = y * width
+                var start = 0
+                while start < width {
+                    let id = buffer[row + start]
+                    var end = start + 1
+                    while end < width, buffer[row + end] == id { end += 1 }
+                    if id != 0 {
+                        if id != lastID || lastSlot < 0 {
+                            if let known = slotByID[id] {
+                                lastSlot = known
+                            } else {
+                                lastSlot = accumulators.count
+                                slotByID[id] = lastSlot
+                                accumulators.append(Accumulator(firstX: start, firstY: y))
+                            }
+                            lastID = id
+                        }
+                        accumulators[lastSlot].add(run: start..<end, y: y)
                     }
-                    lastID = id
-                    lastSlot = slot
-                    counts[slot] += 1
-                    sumX[slot] += x
-                    sumY[slot] += y
-                    if x < minX[slot] { minX[slot] = x }
-                    if x > maxX[slot] { maxX[slot] = x }
-                    if y > maxY[slot] { maxY[slot] = y }
+                    start = end
                 }
             }
         }
         var result: [UInt32: SegmentStatistics] = [:]
-        for (slot, id) in order.enumerated() {
-            let count = Double(counts[slot])
-            result[id] = SegmentStatistics(
-                area: counts[slot],
-                bbox: BoundingBox(
-                    x: minX[slot], y: minY[slot], width: maxX[slot] - minX[slot] + 1,
-                    height: maxY[slot] - minY[slot] + 1),
-                centroidX: Double(sumX[slot]) / count + 0.5,
-                centroidY: Double(sumY[slot]) / count + 0.5)
+        for (id, slot) in slotByID {
+            result[id] = accumulators[slot].statistics
         }
         return result
     }

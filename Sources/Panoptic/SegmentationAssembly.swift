@@ -28,8 +28,11 @@ enum SegmentationAssembly {
         var disagreeing: [Int] = []
         for described in document.segments {
             guard let stats = statistics[UInt32(described.id)] else { continue }
-            if let area = described.area, area != stats.area { disagreeing.append(described.id) }
-            else if let bbox = described.bbox, bbox != stats.bbox { disagreeing.append(described.id) }
+            if let area = described.area, area != stats.area {
+                disagreeing.append(described.id)
+            } else if let bbox = described.bbox, bbox != stats.bbox {
+                disagreeing.append(described.id)
+            }
             segments.append(
                 Segment(
                     id: described.id, categoryID: described.categoryID, label: described.label,
@@ -47,7 +50,17 @@ enum SegmentationAssembly {
         if !unlisted.isEmpty {
             let unlistedSet = Set(unlisted)
             let pixels = unlisted.reduce(0) { $0 + (statistics[$1]?.area ?? 0) }
-            for index in map.ids.indices where unlistedSet.contains(map.ids[index]) { map.ids[index] = 0 }
+            map.ids.withUnsafeMutableBufferPointer { ids in
+                var lastID: UInt32 = 0
+                var lastUnlisted = false
+                for index in ids.indices where ids[index] != 0 {
+                    if ids[index] != lastID {
+                        lastID = ids[index]
+                        lastUnlisted = unlistedSet.contains(lastID)
+                    }
+                    if lastUnlisted { ids[index] = 0 }
+                }
+            }
             warnings.append(
                 "\(mapName): \(pixels) pixels carry id\(unlisted.count == 1 ? "" : "s") "
                     + "\(idList(unlisted.map(Int.init))) that \(segmentsName) does not list; treated as unlabelled")

@@ -76,13 +76,22 @@ struct SegmentsDocument: Sendable {
             width: try PanopticJSON.optionalInt(json["width"], "width", in: "the document", of: origin),
             height: try PanopticJSON.optionalInt(json["height"], "height", in: "the document", of: origin))
         var seen: Set<Int> = []
+        var uncategorised: [String] = []
         for (position, entry) in entries.enumerated() {
             let place = "segment \(position + 1)"
             let segment = try describe(
                 entry, format: format, place: place, origin: origin, categories: categories, id2label: id2label,
-                warnings: &document.warnings)
-            guard seen.insert(segment.id).inserted else { throw .file(origin, "segment id \(segment.id) is listed twice") }
+                uncategorised: &uncategorised)
+            guard seen.insert(segment.id).inserted else {
+                throw .file(origin, "segment id \(segment.id) is listed twice")
+            }
             document.segments.append(segment)
+        }
+        if !uncategorised.isEmpty {
+            let labels = Array(Set(uncategorised)).sorted().joined(separator: ", ")
+            document.warnings.append(
+                "\(origin): \(uncategorised.count) segment\(uncategorised.count == 1 ? "" : "s") (\(labels)) not in "
+                    + "\(categories.name); shown with their own labels and treated as things")
         }
         return document
     }
@@ -119,8 +128,12 @@ struct SegmentsDocument: Sendable {
     private static func pickAnnotation(_ annotations: [JSONValue], origin: String, mapFileName: String?)
         throws(PanopticError) -> JSONValue
     {
-        if let mapFileName, let match = annotations.first(where: { $0["file_name"]?.stringValue == mapFileName }) {
-            return match
+        if let mapFileName {
+            // "photo.panoptic.png" also matches an annotation for "photo.png".
+            let sidecarBase = mapFileName.replacingOccurrences(of: ".panoptic.png", with: ".png")
+            for name in [mapFileName, sidecarBase] {
+                if let match = annotations.first(where: { $0["file_name"]?.stringValue == name }) { return match }
+            }
         }
         if annotations.count == 1 { return annotations[0] }
         let names = annotations.compactMap { $0["file_name"]?.stringValue }.prefix(3).joined(separator: ", ")
@@ -148,7 +161,7 @@ struct SegmentsDocument: Sendable {
 
     private static func describe(
         _ entry: JSONValue, format: SegmentsFormat, place: String, origin: String, categories: CategorySet,
-        id2label: [Int: String]?, warnings: inout [String]
+        id2label: [Int: String]?, uncategorised: inout [String]
     ) throws(PanopticError) -> DescribedSegment {
         guard case .object = entry else { throw .file(origin, "\(place) is not an object") }
         let id = try PanopticJSON.int(entry["id"], "id", in: place, of: origin)
@@ -156,25 +169,20 @@ struct SegmentsDocument: Sendable {
         let category: PanopticCategory?
         var statedCategoryID: Int?
         var fallbackLabel = entry["label"]?.stringValue
+        /// Why the entry has no category, said when it has no label either.
+        let unknown: String
+        let setName = "the \(categories.categories.count) categories of \(categories.name)"
         switch format {
         case .coco:
             let categoryID = try PanopticJSON.int(entry["category_id"], "category_id", in: place, of: origin)
             statedCategoryID = categoryID
             category = categories.category(id: categoryID)
-            if category == nil, fallbackLabel == nil {
-                throw .file(
-                    origin,
-                    "\(place): category_id \(categoryID) is not in \(categories.name) (give the right set with --categories)")
-            }
+            unknown = "category_id \(categoryID) is not in \(setName) (give the right set with --categories)"
         case .detectron2:
             let index = try PanopticJSON.int(entry["category_id"], "category_id", in: place, of: origin)
             category = categories.category(contiguousIndex: index)
-            if category == nil, fallbackLabel == nil {
-                throw .file(
-                    origin,
-                    "\(place): category_id \(index) is past the \(categories.categories.count) categories of "
-                        + "\(categories.name) (detectron2 ids are contiguous indices; give the set with --categories)")
-            }
+            unknown =
+                "category_id \(index) is past \(setName) (detectron2 ids are contiguous indices; give --categories)"
         case .transformers:
             let index = try PanopticJSON.int(entry["label_id"], "label_id", in: place, of: origin)
             if let id2label {
@@ -185,18 +193,14 @@ struct SegmentsDocument: Sendable {
                 fallbackLabel = fallbackLabel ?? name
             } else {
                 category = categories.category(contiguousIndex: index)
-                if category == nil, fallbackLabel == nil {
-                    throw .file(
-                        origin,
-                        "\(place): label_id \(index) is past the \(categories.categories.count) categories of "
-                            + "\(categories.name) (add \"id2label\" to the JSON or give --categories)")
-                }
             }
+            unknown = "label_id \(index) is past \(setName) (add \"id2label\" to the JSON or give --categories)"
         }
+        if category == nil, fallbackLabel == nil { throw .file(origin, "\(place): \(unknown)") }
         let statedThing = try PanopticJSON.bool(entry["isthing"], "isthing", in: place, of: origin)
         let isThing = statedThing ?? category?.isThing ?? true
         if category == nil, statedThing == nil {
-            warnings.append("\(origin): \(place) (\(fallbackLabel ?? "?")) has no known category; treated as a thing")
+            uncategorised.append(fallbackLabel ?? "?")
         }
         return DescribedSegment(
             id: id, categoryID: category?.id ?? statedCategoryID,

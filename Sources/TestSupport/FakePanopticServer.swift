@@ -97,7 +97,8 @@ public final class FakePanopticServer: Sendable {
         let contentType = request.headers[.contentType] ?? ""
         let answer = shared.state.withLock { state -> Answer in
             state.received.append(
-                ReceivedRequest(method: request.method.rawValue, path: request.path, contentType: contentType, body: body))
+                ReceivedRequest(
+                    method: request.method.rawValue, path: request.path, contentType: contentType, body: body))
             return state.answer
         }
         guard request.method == .POST, request.path == "/v1/panoptic" else {
@@ -109,7 +110,8 @@ public final class FakePanopticServer: Sendable {
         case .scripted(let response):
             return response
         case .segmentation(let segmentation):
-            let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            let mediaType =
+                contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             guard mediaType == "image/png" || mediaType == "image/jpeg" else {
                 return errorResponse(415, "Content-Type must be image/jpeg or image/png, not \(contentType)")
             }

@@ -23,7 +23,8 @@ extension SyntheticScene {
             image: base + (jpeg ? ".jpg" : ".png"), map: base + ".panoptic.png", segments: base + ".panoptic.json")
         let photo = jpeg ? try JPEGEncoder.encode(image, quality: 92) : try PNGEncoder.encode(image, effort: .small)
         try AtomicFile.write(photo, to: files.image)
-        try AtomicFile.write(try PNGEncoder.encode(segmentation.idMap.cocoPanopticImage(), effort: .small), to: files.map)
+        try AtomicFile.write(
+            try PNGEncoder.encode(segmentation.idMap.cocoPanopticImage(), effort: .small), to: files.map)
         var json = cocoSegmentsJSON(fileName: stem + ".panoptic.png")
         json.append(0x0A)
         try AtomicFile.write(json, to: files.segments)

@@ -48,10 +48,13 @@ public struct SyntheticScene: Sendable {
             for x in 0..<width {
                 let u = (Double(x) + 0.5) / Double(width)
                 let v = (Double(y) + 0.5) / Double(height)
-                ids[y * width + x] = UInt32(SyntheticScene.segmentID(u: u, v: v, aspect: Double(width) / Double(height), crowd: crowd))
+                ids[y * width + x] = UInt32(
+                    SyntheticScene.segmentID(u: u, v: v, aspect: Double(width) / Double(height), crowd: crowd))
             }
         }
-        if voidOutline { SyntheticScene.clearOutline(of: UInt32(SyntheticScene.personID), in: &ids, width: width, height: height) }
+        if voidOutline {
+            SyntheticScene.clearOutline(of: UInt32(SyntheticScene.personID), in: &ids, width: width, height: height)
+        }
         let map = SegmentIDMap(width: width, height: height, ids: ids)
         image = SyntheticScene.paint(map, seed: seed)
         var segments: [Segment] = []
@@ -102,12 +105,16 @@ public struct SyntheticScene: Sendable {
             return du * du + dv * dv <= 1
         }
         func circle(_ cu: Double, _ cv: Double, _ r: Double) -> Bool { ellipse(cu, cv, r / aspect, r) }
-        func box(_ u0: Double, _ u1: Double, _ v0: Double, _ v1: Double) -> Bool { u >= u0 && u <= u1 && v >= v0 && v <= v1 }
+        func box(_ u0: Double, _ u1: Double, _ v0: Double, _ v1: Double) -> Bool {
+            u >= u0 && u <= u1 && v >= v0 && v <= v1
+        }
 
-        let person = circle(0.60, 0.31, 0.055) || box(0.555, 0.645, 0.36, 0.62) || box(0.525, 0.555, 0.38, 0.56)
+        let person =
+            circle(0.60, 0.31, 0.055) || box(0.555, 0.645, 0.36, 0.62) || box(0.525, 0.555, 0.38, 0.56)
             || box(0.645, 0.675, 0.38, 0.56) || box(0.562, 0.594, 0.62, 0.88) || box(0.606, 0.638, 0.62, 0.88)
         if person { return personID }
-        let dog = ellipse(0.33, 0.72, 0.15, 0.085) || circle(0.19, 0.63, 0.075) || ellipse(0.14, 0.66, 0.04, 0.03)
+        let dog =
+            ellipse(0.33, 0.72, 0.15, 0.085) || circle(0.19, 0.63, 0.075) || ellipse(0.14, 0.66, 0.04, 0.03)
             || box(0.22, 0.245, 0.74, 0.86) || box(0.27, 0.295, 0.74, 0.86) || box(0.37, 0.395, 0.74, 0.86)
             || box(0.42, 0.445, 0.74, 0.86) || ellipse(0.49, 0.66, 0.03, 0.06)
         if dog { return dogID }
@@ -127,7 +134,9 @@ public struct SyntheticScene: Sendable {
         for y in 0..<height {
             for x in 0..<width where original[y * width + x] != id {
                 let neighbours = [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)]
-                if neighbours.contains(where: { $0 >= 0 && $0 < width && $1 >= 0 && $1 < height && original[$1 * width + $0] == id }) {
+                if neighbours.contains(where: {
+                    $0 >= 0 && $0 < width && $1 >= 0 && $1 < height && original[$1 * width + $0] == id
+                }) {
                     ids[y * width + x] = 0
                 }
             }

@@ -10,7 +10,9 @@ struct AreaTableTests {
         let ids = runs.flatMap { Array(repeating: $0.0, count: $0.1) }
         let map = SegmentIDMap(width: ids.count, height: 1, ids: ids)
         let segments = labels.map { id, value in
-            Segment(id: Int(id), categoryID: nil, label: value.0, isThing: value.1, area: 0, bbox: BoundingBox(x: 0, y: 0, width: 0, height: 0))
+            Segment(
+                id: Int(id), categoryID: nil, label: value.0, isThing: value.1, area: 0,
+                bbox: BoundingBox(x: 0, y: 0, width: 0, height: 0))
         }
         return PanopticSegmentation(idMap: map, segments: segments)
     }
@@ -18,7 +20,8 @@ struct AreaTableTests {
     @Test("rows are numbered by decreasing area, ties by source id, and carry the source ids")
     func numbering() throws {
         let segmentation = strip(
-            [(30, 2), (10, 5), (20, 2), (0, 1)], labels: [10: ("a", true), 20: ("b", false), 30: ("c", true), 40: ("absent", true)])
+            [(30, 2), (10, 5), (20, 2), (0, 1)],
+            labels: [10: ("a", true), 20: ("b", false), 30: ("c", true), 40: ("absent", true)])
         let table = AreaTable(segmentation: segmentation)
         #expect(table.rows.map(\.sourceID) == [10, 20, 30])
         #expect(table.rows.map(\.number) == [1, 2, 3])
@@ -33,7 +36,8 @@ struct AreaTableTests {
         for crowd in [0, 3, 17] {
             let scene = SyntheticScene(width: 97, height: 61, crowd: crowd, voidOutline: true)
             let table = AreaTable(segmentation: scene.segmentation)
-            let tenths = table.rows.map { Int(($0.areaPercent * 10).rounded()) } + [Int((table.voidPercent * 10).rounded())]
+            let tenths =
+                table.rows.map { Int(($0.areaPercent * 10).rounded()) } + [Int((table.voidPercent * 10).rounded())]
             #expect(tenths.reduce(0, +) == 1000)
             for row in table.rows {
                 #expect(abs(row.areaPercent * 10 - (row.areaPercent * 10).rounded()) < 1e-9)

@@ -18,7 +18,8 @@ struct CocoPanopticDataTests {
         return try #require(annotation["segments_info"] as? [[String: Any]])
     }
 
-    @Test("segments read from panoptic_examples.json match the PNG's pixel counts and boxes exactly", arguments: examples)
+    @Test(
+        "segments read from panoptic_examples.json match the PNG's pixel counts and boxes exactly", arguments: examples)
     func areasAndBoxes(stem: String) throws {
         let segmentation = try PanopticReader.read(
             mapPath: TestData.url("coco-panoptic/panoptic_examples/\(stem).png").path,
@@ -30,12 +31,14 @@ struct CocoPanopticDataTests {
             let id = try #require(entry["id"] as? Int)
             let segment = try #require(segmentation.segment(id: id))
             #expect(segment.area == entry["area"] as? Int)
-            #expect([segment.bbox.x, segment.bbox.y, segment.bbox.width, segment.bbox.height] == entry["bbox"] as? [Int])
+            #expect(
+                [segment.bbox.x, segment.bbox.y, segment.bbox.width, segment.bbox.height] == entry["bbox"] as? [Int])
             #expect(segment.categoryID == entry["category_id"] as? Int)
             #expect(segment.isCrowd == (entry["iscrowd"] as? Int == 1))
         }
         let table = AreaTable(segmentation: segmentation)
-        let tenths = table.rows.reduce(0) { $0 + Int(($1.areaPercent * 10).rounded()) } + Int((table.voidPercent * 10).rounded())
+        let tenths =
+            table.rows.reduce(0) { $0 + Int(($1.areaPercent * 10).rounded()) } + Int((table.voidPercent * 10).rounded())
         #expect(tenths == 1000, "the table's areas sum to 100 %")
         #expect(table.unlabelledPixels == (stem == "000000142238" ? 2712 : 7189))
         #expect(table.rows.count == expected.count)
@@ -73,7 +76,8 @@ struct CocoPanopticDataTests {
         let photo = TestData.url("coco-panoptic/input_images/000000142238.jpg").path
         let image = try ImageDecoder.decodeFile(atPath: photo)
         let otherMap = TestData.url("coco-panoptic/panoptic_examples/000000439180.png").path
-        let source = FilePanopticSource(mapPath: otherMap, segmentsPath: TestData.url("coco-panoptic/panoptic_examples.json").path)
+        let source = FilePanopticSource(
+            mapPath: otherMap, segmentsPath: TestData.url("coco-panoptic/panoptic_examples.json").path)
         let shape = await #expect(throws: PanopticError.self) {
             try await source.segmentation(forImageAt: photo, image: image, imageBytes: [])
         }
@@ -84,7 +88,8 @@ struct CocoPanopticDataTests {
         let error = try #require(throws: PanopticError.self) {
             try PanopticReader.segmentation(
                 idMap: mismatched,
-                segmentsJSON: try Data(contentsOf: TestData.url("coco-panoptic/hf-transformers-fixture/coco_panoptic_annotations.txt")),
+                segmentsJSON: try Data(
+                    contentsOf: TestData.url("coco-panoptic/hf-transformers-fixture/coco_panoptic_annotations.txt")),
                 mapName: otherMap, segmentsName: "annotations.txt")
         }
         #expect(error.message.contains("same image"))

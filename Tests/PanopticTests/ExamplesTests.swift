@@ -24,7 +24,8 @@ struct ExamplesTests {
             #expect(image.width == example.scene.image.width && image.height == example.scene.image.height)
             let source = try PanopticSourceResolver.resolve(panoptic: nil, segments: nil, imagePath: imagePath)
             let segmentation = try await source.segmentation(forImageAt: imagePath, image: image, imageBytes: [])
-            #expect(segmentation == example.scene.segmentation, "\(example.stem): regenerate with scripts/make-examples.sh")
+            #expect(
+                segmentation == example.scene.segmentation, "\(example.stem): regenerate with scripts/make-examples.sh")
         }
     }
 }

@@ -27,9 +27,10 @@ struct HTTPPanopticSourceTests {
         #expect(segmentation.segments.map(\.area) == scene.segmentation.segments.map(\.area))
         #expect(segmentation.segments.allSatisfy { $0.score == 0.99 })
         _ = try await request(source, jpeg: false)
+        _ = try await source.segmentation(forImageAt: "photo", image: scene.image, imageBytes: [])
         let received = server.requests
-        #expect(received.map(\.path) == ["/v1/panoptic", "/v1/panoptic"])
-        #expect(received.map(\.contentType) == ["image/jpeg", "image/png"])
+        #expect(received.map(\.path) == ["/v1/panoptic", "/v1/panoptic", "/v1/panoptic"])
+        #expect(received.map(\.contentType) == ["image/jpeg", "image/png", "image/png"], "without file bytes, PNG")
         #expect(Array(received[1].body.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
     }
 
@@ -37,12 +38,16 @@ struct HTTPPanopticSourceTests {
     func errorStatus() async throws {
         let server = try await FakePanopticServer(answer: .error(status: 503, message: "model is still loading"))
         defer { Task { await server.stop() } }
-        let error = await #expect(throws: PanopticError.self) { try await request(HTTPPanopticSource(url: server.baseURL)) }
+        let error = await #expect(throws: PanopticError.self) {
+            try await request(HTTPPanopticSource(url: server.baseURL))
+        }
         #expect(error?.exitStatus == .serviceFailure)
         #expect(error?.message.contains("HTTP 503: model is still loading") == true)
         #expect(error?.message.contains(server.baseURL) == true)
         server.setAnswer(.scripted(.json("<html>bad gateway</html>", status: 502)))
-        let html = await #expect(throws: PanopticError.self) { try await request(HTTPPanopticSource(url: server.baseURL)) }
+        let html = await #expect(throws: PanopticError.self) {
+            try await request(HTTPPanopticSource(url: server.baseURL))
+        }
         #expect(html?.message.contains("HTTP 502: <html>bad gateway</html>") == true)
     }
 
@@ -50,14 +55,20 @@ struct HTTPPanopticSourceTests {
     func malformedAnswer() async throws {
         let server = try await FakePanopticServer(answer: .scripted(.json(#"{"width": 10, "segments": []}"#)))
         defer { Task { await server.stop() } }
-        let missing = await #expect(throws: PanopticError.self) { try await request(HTTPPanopticSource(url: server.baseURL)) }
+        let missing = await #expect(throws: PanopticError.self) {
+            try await request(HTTPPanopticSource(url: server.baseURL))
+        }
         #expect(missing?.exitStatus == .serviceFailure)
         #expect(missing?.message.contains("png") == true)
         server.setAnswer(.scripted(.json(#"{"png": "aGVsbG8=", "segments": []}"#)))
-        let notPNG = await #expect(throws: PanopticError.self) { try await request(HTTPPanopticSource(url: server.baseURL)) }
+        let notPNG = await #expect(throws: PanopticError.self) {
+            try await request(HTTPPanopticSource(url: server.baseURL))
+        }
         #expect(notPNG?.exitStatus == .serviceFailure)
         server.setAnswer(.scripted(.json("{not json")))
-        let notJSON = await #expect(throws: PanopticError.self) { try await request(HTTPPanopticSource(url: server.baseURL)) }
+        let notJSON = await #expect(throws: PanopticError.self) {
+            try await request(HTTPPanopticSource(url: server.baseURL))
+        }
         #expect(notJSON?.message.contains("not valid JSON") == true)
     }
 
@@ -71,5 +82,41 @@ struct HTTPPanopticSourceTests {
         } throws: { error in
             (error as? any UserFacingError)?.exitStatus == .serviceFailure
         }
+    }
+
+    @Test("a saved service answer works offline as --panoptic FILE.json")
+    func savedAnswer() async throws {
+        let folder = try TestData.temporaryFolder().path
+        let path = folder + "/answer.json"
+        try FakePanopticServer.protocolAnswer(for: scene.segmentation).write(to: URL(fileURLWithPath: path))
+        let source = try PanopticSourceResolver.resolve(panoptic: path, segments: nil, imagePath: "photo.jpg")
+        let segmentation = try await source.segmentation(forImageAt: "photo.jpg", image: scene.image, imageBytes: [])
+        #expect(segmentation.idMap == scene.segmentation.idMap)
+        #expect(segmentation.segments.map(\.label) == ["sky", "grass", "tree", "dog", "person"])
+        #expect(throws: PanopticError.self) {
+            try PanopticSourceResolver.resolve(panoptic: path, segments: path, imagePath: "photo.jpg")
+        }
+    }
+}
+
+@Suite("Self-contained segmentation JSON")
+struct SelfContainedJSONTests {
+    @Test("transformers results with the map as a nested list read without a PNG; -1 is unlabelled")
+    func nestedSegmentation() throws {
+        let json = #"""
+            {"segmentation": [[1, 1, 2], [-1, 2, 2]],
+             "segments_info": [{"id": 1, "label_id": 16, "score": 0.9, "was_fused": false},
+                               {"id": 2, "label_id": 0, "score": 0.8, "was_fused": false}]}
+            """#
+        let segmentation = try PanopticReader.segmentation(selfContainedJSON: Data(json.utf8), origin: "result.json")
+        #expect(segmentation.idMap.width == 3 && segmentation.idMap.height == 2)
+        #expect(segmentation.idMap.ids == [1, 1, 2, 0, 2, 2])
+        #expect(segmentation.segments.map(\.label) == ["dog", "person"])
+        #expect(segmentation.segments.map(\.area) == [2, 3])
+        let ragged = #"{"segmentation": [[1, 1], [1]], "segments_info": [{"id": 1, "label_id": 0}]}"#
+        let error = try #require(throws: PanopticError.self) {
+            try PanopticReader.segmentation(selfContainedJSON: Data(ragged.utf8), origin: "result.json")
+        }
+        #expect(error.message.contains("row 2"))
     }
 }

@@ -51,10 +51,13 @@ struct PanopticSourceTests {
         try FileManager.default.moveItem(atPath: files.segments, toPath: jsonPath)
         let image = try ImageDecoder.decodeFile(atPath: files.image)
         let explicit = try PanopticSourceResolver.resolve(panoptic: mapPath, segments: jsonPath, imagePath: files.image)
-        #expect(try await explicit.segmentation(forImageAt: files.image, image: image, imageBytes: []) == scene.segmentation)
+        #expect(
+            try await explicit.segmentation(forImageAt: files.image, image: image, imageBytes: []) == scene.segmentation
+        )
         try FileManager.default.moveItem(atPath: jsonPath, toPath: folder + "/ids.json")
         let beside = try PanopticSourceResolver.resolve(panoptic: mapPath, segments: nil, imagePath: files.image)
-        #expect(try await beside.segmentation(forImageAt: files.image, image: image, imageBytes: []) == scene.segmentation)
+        #expect(
+            try await beside.segmentation(forImageAt: files.image, image: image, imageBytes: []) == scene.segmentation)
     }
 
     @Test("a map at a different scale is rescaled nearest-neighbour, with a warning")
@@ -83,5 +86,31 @@ struct PanopticSourceTests {
         #expect(up.ids == [1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 4, 4, 5, 5, 6, 6])
         let down = up.rescaled(toWidth: 3, height: 2)
         #expect(down == map)
+    }
+}
+
+@Suite("Id map files")
+struct IDMapFileTests {
+    @Test("a gray map of small ids without JSON is an error, not a 2-channel map")
+    func grayMapNeedsJSON() throws {
+        let folder = try TestData.temporaryFolder().path
+        let path = folder + "/ids.png"
+        let gray = Image(width: 4, height: 1, format: .gray8, pixels: [1, 1, 2, 3])
+        try Data(PNGEncoder.encode(gray)).write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: PanopticError.self) { try PanopticReader.read(mapPath: path) }
+        #expect(error.message.contains("--segments"))
+        try Data(#"[{"id": 1, "category_id": 18}, {"id": 2, "category_id": 1}, {"id": 3, "category_id": 1}]"#.utf8)
+            .write(to: URL(fileURLWithPath: folder + "/ids.json"))
+        let segmentation = try PanopticReader.read(mapPath: path)
+        #expect(segmentation.segments.map(\.area) == [2, 1, 1])
+    }
+
+    @Test("a JPEG is refused as an id map")
+    func jpegRefused() throws {
+        let folder = try TestData.temporaryFolder().path
+        let path = folder + "/ids.jpg"
+        try Data(JPEGEncoder.encode(SyntheticScene().image)).write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: PanopticError.self) { try PanopticReader.idMap(atPath: path) }
+        #expect(error.message.contains("lossy"))
     }
 }

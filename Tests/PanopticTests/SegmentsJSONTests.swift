@@ -19,7 +19,9 @@ struct SegmentsJSONTests {
         var small: [Int: Int] = [:]
         for (index, segment) in scene.segmentation.segments.enumerated() { small[segment.id] = index + 1 }
         let map = scene.segmentation.idMap
-        return (SegmentIDMap(width: map.width, height: map.height, ids: map.ids.map { UInt32(small[Int($0)] ?? 0) }), small)
+        return (
+            SegmentIDMap(width: map.width, height: map.height, ids: map.ids.map { UInt32(small[Int($0)] ?? 0) }), small
+        )
     }
 
     func cocoEntries(omitting omitted: Set<Int> = []) -> String {
@@ -47,7 +49,9 @@ struct SegmentsJSONTests {
     @Test("a full annotations file without this map's annotation is an error naming the map")
     func annotationNotFound() throws {
         let error = try #require(throws: PanopticError.self) {
-            try read(#"{"annotations": [{"file_name": "a.png", "segments_info": []}, {"file_name": "b.png", "segments_info": []}]}"#)
+            try read(
+                #"{"annotations": [{"file_name": "a.png", "segments_info": []}, {"file_name": "b.png", "segments_info": []}]}"#
+            )
         }
         #expect(error.message.contains("scene.png"))
         #expect(error.exitStatus == .badInput)
@@ -59,9 +63,13 @@ struct SegmentsJSONTests {
         let withTable = scene.segmentation.segments.map { segment in
             #"{"id": \#(small[segment.id]!), "label_id": \#(segment.categoryID!), "score": 0.9, "was_fused": false}"#
         }.joined(separator: ", ")
-        let names = scene.segmentation.segments.compactMap { CategorySet.cocoPanoptic.category(id: $0.categoryID!)?.name }
-        let table = scene.segmentation.segments.enumerated().map { #""\#($0.element.categoryID!)": "\#(names[$0.offset])""# }
-            .joined(separator: ", ")
+        let names = scene.segmentation.segments.compactMap {
+            CategorySet.cocoPanoptic.category(id: $0.categoryID!)?.name
+        }
+        let table = scene.segmentation.segments.enumerated().map {
+            #""\#($0.element.categoryID!)": "\#(names[$0.offset])""#
+        }
+        .joined(separator: ", ")
         let viaTable = try read(#"{"segments_info": [\#(withTable)], "id2label": {\#(table)}}"#, map: map)
         let contiguous = scene.segmentation.segments.map { segment in
             let index = CategorySet.cocoPanoptic.categories.firstIndex { $0.id == segment.categoryID }!
@@ -91,9 +99,10 @@ struct SegmentsJSONTests {
 
     @Test("malformed JSON is a clean error naming the file")
     func malformed() throws {
-        for text in [#"{"segments_info": [{"id": 1,}"#, #"{"segments_info": [{"category_id": 1}]}"#, "42",
-                     #"[{"id": 11829830, "category_id": 999}]"#, #"[{"id": "x", "category_id": 1}]"#]
-        {
+        for text in [
+            #"{"segments_info": [{"id": 1,}"#, #"{"segments_info": [{"category_id": 1}]}"#, "42",
+            #"[{"id": 11829830, "category_id": 999}]"#, #"[{"id": "x", "category_id": 1}]"#,
+        ] {
             let error = try #require(throws: PanopticError.self) { try read(text) }
             #expect(error.message.hasPrefix("scene.json: "), "\(error.message)")
             #expect(error.exitStatus == .badInput)
@@ -127,7 +136,8 @@ struct SegmentsJSONTests {
         }
         #expect(error.message.contains("\(map.width)×\(map.height)"))
         let sky = scene.segmentation.segment(id: SyntheticScene.skyID)!
-        let stated = try read(#"[{"id": \#(sky.id), "category_id": 187, "area": \#(sky.area + 5)}, \#(cocoEntries(omitting: [sky.id]))]"#)
+        let stated = try read(
+            #"[{"id": \#(sky.id), "category_id": 187, "area": \#(sky.area + 5)}, \#(cocoEntries(omitting: [sky.id]))]"#)
         #expect(stated.segment(id: sky.id)?.area == sky.area)
         #expect(stated.warnings.contains { $0.contains("\(sky.id)") })
     }
@@ -141,5 +151,37 @@ struct SegmentsJSONTests {
         #expect(throws: PanopticError.self) {
             try PanopticReader.twoChannelSegmentation(idMap: scene.segmentation.idMap, mapName: "m.png")
         }
+    }
+}
+
+@Suite("Segments JSON: labels outside the category set")
+struct UncategorisedSegmentsTests {
+    @Test("id2label names outside the set keep their labels, count as things, and give one warning")
+    func foreignLabels() throws {
+        let map = SegmentIDMap(width: 4, height: 1, ids: [1, 1, 2, 3])
+        let json = #"""
+            {"segments_info": [{"id": 1, "label_id": 0, "score": 0.9}, {"id": 2, "label_id": 1, "score": 0.8},
+                               {"id": 3, "label_id": 2, "score": 0.7}],
+             "id2label": {"0": "wall", "1": "windowpane", "2": "dog"}}
+            """#
+        let segmentation = try PanopticReader.segmentation(
+            idMap: map, segmentsJSON: Data(json.utf8), mapName: "ade.png", segmentsName: "ade.json")
+        #expect(segmentation.segments.map(\.label) == ["wall", "windowpane", "dog"])
+        #expect(segmentation.segments.map(\.isThing) == [true, true, true])
+        #expect(segmentation.segments.map(\.categoryID) == [nil, nil, 18])
+        #expect(segmentation.warnings.count == 1)
+        #expect(segmentation.warnings.first?.contains("wall, windowpane") == true)
+    }
+
+    @Test("a sidecar map photo.panoptic.png finds the annotation for photo.png in a full annotations file")
+    func sidecarAnnotationName() throws {
+        let map = SegmentIDMap(width: 2, height: 1, ids: [5, 5])
+        let json = #"""
+            {"annotations": [{"file_name": "other.png", "segments_info": [{"id": 9, "category_id": 1}]},
+                             {"file_name": "photo.png", "segments_info": [{"id": 5, "category_id": 18}]}]}
+            """#
+        let segmentation = try PanopticReader.segmentation(
+            idMap: map, segmentsJSON: Data(json.utf8), mapName: "dir/photo.panoptic.png", segmentsName: "all.json")
+        #expect(segmentation.segments.map(\.label) == ["dog"])
     }
 }

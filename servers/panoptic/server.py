@@ -77,7 +77,7 @@ class Segmenter:
     """Runs a Mask2Former model and answers in the Blindsight protocol's form."""
 
     def __init__(self, model, processor, categories: list[dict], device: str = "cpu", threshold: float = 0.8,
-                 overlap_threshold: float = 0.8, mask_threshold: float = 0.5):
+                 overlap_threshold: float = 0.8, mask_threshold: float = 0.5, max_mask_side: int = 1024):
         import torch
 
         self.torch = torch
@@ -87,6 +87,7 @@ class Segmenter:
         self.threshold = threshold
         self.overlap_threshold = overlap_threshold
         self.mask_threshold = mask_threshold
+        self.max_mask_side = max_mask_side
         self.mapper = CategoryMapper(model.config.id2label, categories)
         self.lock = threading.Lock()
 
@@ -96,15 +97,24 @@ class Segmenter:
 
         image = image.convert("RGB")
         width, height = image.size
+        # Masks are resolved at most max_mask_side pixels across (every query's mask at full size would
+        # need gigabytes for a 12 MP photo), then the id map is scaled up nearest-neighbour.
+        scale = min(1.0, self.max_mask_side / max(width, height))
+        mask_size = (max(1, round(height * scale)), max(1, round(width * scale)))
         inputs = self.processor(images=image, return_tensors="pt").to(self.device)
         with self.lock, self.torch.no_grad():
             outputs = self.model(**inputs)
             result = self.processor.post_process_panoptic_segmentation(
                 outputs, threshold=self.threshold, mask_threshold=self.mask_threshold,
                 overlap_mask_area_threshold=self.overlap_threshold,
-                label_ids_to_fuse=self.mapper.stuff_label_ids(), target_sizes=[(height, width)])[0]
-        ids = result["segmentation"].cpu().numpy().astype(np.int64)
+                label_ids_to_fuse=self.mapper.stuff_label_ids(), target_sizes=[mask_size])[0]
+        ids = result["segmentation"].cpu().numpy().astype(np.int32)
         ids[ids < 0] = 0
+        if mask_size != (height, width):
+            from PIL import Image
+
+            ids = np.asarray(Image.fromarray(ids).resize((width, height), Image.NEAREST))
+        ids = ids.astype(np.int64)
         segments = []
         for info in result["segments_info"]:
             segment_id = int(info["id"])
@@ -225,6 +235,8 @@ def main(argv=None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     parser.add_argument("--threshold", type=float, default=0.8, help="minimum segment score (default 0.8)")
+    parser.add_argument("--max-mask-side", type=int, default=1024,
+                        help="resolve masks at most this many pixels across, then scale the id map up (default 1024)")
     parser.add_argument("--categories", default=DEFAULT_CATEGORIES,
                         help="category file mapping model labels to COCO ids (default: Blindsight's COCO panoptic set)")
     args = parser.parse_args(argv)
@@ -235,7 +247,8 @@ def main(argv=None) -> int:
     print(f"panoptic-server: loading {args.model} on {device}", file=sys.stderr)
     processor = AutoImageProcessor.from_pretrained(args.model)
     model = Mask2FormerForUniversalSegmentation.from_pretrained(args.model)
-    segmenter = Segmenter(model, processor, load_categories(args.categories), device=device, threshold=args.threshold)
+    segmenter = Segmenter(model, processor, load_categories(args.categories), device=device, threshold=args.threshold,
+                          max_mask_side=args.max_mask_side)
     server = make_server(segmenter, args.host, args.port, args.model)
     print(f"panoptic-server: listening on http://{args.host}:{server.server_address[1]}", file=sys.stderr)
     try:

@@ -38,7 +38,8 @@ def tiny_segmenter() -> "server.Segmenter":
     model = Mask2FormerForUniversalSegmentation(config)
     processor = Mask2FormerImageProcessor(size={"shortest_edge": 64, "longest_edge": 96}, size_divisor=32)
     return server.Segmenter(model, processor, categories, device="cpu", threshold=0.0, overlap_threshold=0.0,
-                            mask_threshold=0.0)  # random weights score about 1/134: keep every query that wins pixels
+                            mask_threshold=0.0,  # random weights score about 1/134: keep every query that wins pixels
+                            max_mask_side=48)  # below the test images' size, so the id map is scaled up
 
 
 @pytest.fixture(scope="module")
