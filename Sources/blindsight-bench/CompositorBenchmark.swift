@@ -15,7 +15,8 @@ struct CompositorBenchmark: AsyncParsableCommand {
 
     @Option(help: "Width of the synthetic photo.") var width = 4000
     @Option(help: "Height of the synthetic photo.") var height = 3000
-    @Option(help: "Runs per side and setting; the best time and its peak memory are reported.") var runs = 3
+    @Option(help: "Rounds; each runs every setting once, and the best time (with its peak memory) is reported.")
+    var runs = 3
     @Option(help: "A Python 3 with Pillow and numpy.") var python = "python3"
     @Option(help: "The peer script.") var peer = "scripts/bench-compositor-peer.py"
     @Option(help: "Keep the synthetic inputs and outputs in this folder (default: a temporary folder, removed).")
@@ -30,7 +31,7 @@ struct CompositorBenchmark: AsyncParsableCommand {
         var ids: [Int]
         var effort: PNGEffort
         /// Soft edge (with blur-fusion foreground estimation) when > 0.
-        var feather = 0
+        var feather: Int
     }
 
     private struct Measurement: Decodable {
@@ -65,39 +66,49 @@ struct CompositorBenchmark: AsyncParsableCommand {
         let rgbaMB = Double(width * height * 4) / 1_048_576
         print(String(format: "RGBA image: %.1f MiB; keep-set: dog + person (source ids)", rgbaMB))
         print("")
-        print("setting                        ours (s)  peer (s)  speed-up   ours peak MiB (×RGBA)  work MiB (×RGBA)  peer peak MiB")
-        var steps: [String] = []
-        for (effort, level) in [(PNGEffort.fast, 1), (PNGEffort.small, 9)] {
-            let peerBest = try best(runs) {
-                try measure([python, peer, imagePath, panopticPath, folder.path, ids.map(String.init).joined(separator: ","), String(level)])
-            }
-            for path in ["pixels", "idmap"] {
-                let job = ChildRun(
-                    path: path, image: imagePath, panoptic: panopticPath, segments: segmentsPath, outDir: folder.path,
-                    ids: ids, effort: effort)
-                let ours = try best(runs) { try runOurs(job) }
-                let oursMB = Double(ours.peak_kib) / 1024, workMB = Double(ours.peak_kib - (ours.baseline_kib ?? 0)) / 1024
-                let setting = "PNG \(effort.rawValue)/zlib \(level), \(path)"
-                print(
-                    setting.padding(toLength: 29, withPad: " ", startingAt: 0)
-                        + String(
-                            format: "%9.3f %9.3f %8.2f× %10.1f (%4.2f×) %9.1f (%4.2f×) %14.1f", ours.seconds,
-                            peerBest.seconds, peerBest.seconds / ours.seconds, oursMB, oursMB / rgbaMB, workMB,
-                            workMB / rgbaMB, Double(peerBest.peak_kib) / 1024))
-                steps.append("\(setting): \(ours.steps ?? "")")
+        // Every setting runs once per round, rounds interleaved, so machine load hits all sides alike.
+        func job(_ path: String, _ effort: PNGEffort, feather: Int = 0) -> ChildRun {
+            ChildRun(
+                path: path, image: imagePath, panoptic: panopticPath, segments: segmentsPath, outDir: folder.path,
+                ids: ids, effort: effort, feather: feather)
+        }
+        let settings: [(name: String, run: () throws -> Measurement)] = [
+            ("peer zlib 1", { try self.runPeer(imagePath, panopticPath, folder.path, ids, level: 1) }),
+            ("PNG fast/zlib 1, pixels", { try self.runOurs(job("pixels", .fast)) }),
+            ("PNG fast/zlib 1, idmap", { try self.runOurs(job("idmap", .fast)) }),
+            ("peer zlib 6", { try self.runPeer(imagePath, panopticPath, folder.path, ids, level: 6) }),
+            ("PNG small/zlib 6, pixels", { try self.runOurs(job("pixels", .small)) }),
+            ("PNG small/zlib 6, idmap", { try self.runOurs(job("idmap", .small)) }),
+            ("PNG fast/zlib 1, feather 3", { try self.runOurs(job("pixels", .fast, feather: 3)) }),
+        ]
+        var best: [String: Measurement] = [:]
+        for _ in 0..<max(runs, 1) {
+            for setting in settings {
+                let result = try setting.run()
+                if result.seconds < best[setting.name]?.seconds ?? .infinity { best[setting.name] = result }
             }
         }
-        var feathered = ChildRun(
-            path: "pixels", image: imagePath, panoptic: panopticPath, segments: segmentsPath, outDir: folder.path,
-            ids: ids, effort: .fast)
-        feathered.feather = 3
-        let soft = try best(runs) { try runOurs(feathered) }
-        let softSetting = "PNG fast/zlib 1, feather 3"
-        print(
-            softSetting.padding(toLength: 29, withPad: " ", startingAt: 0)
-                + String(format: "%9.3f         —        — %10.1f   (no peer: blur-fusion estimation on)", soft.seconds,
-                         Double(soft.peak_kib) / 1024))
-        steps.append("\(softSetting): \(soft.steps ?? "")")
+        print("setting                        ours (s)  peer (s)  speed-up   ours peak MiB (×RGBA)  work MiB (×RGBA)  peer peak MiB")
+        var steps: [String] = []
+        for setting in settings where !setting.name.hasPrefix("peer") {
+            guard let ours = best[setting.name] else { continue }
+            let oursMB = Double(ours.peak_kib) / 1024, workMB = Double(ours.peak_kib - (ours.baseline_kib ?? 0)) / 1024
+            let label = setting.name.padding(toLength: 29, withPad: " ", startingAt: 0)
+            steps.append("\(setting.name): \(ours.steps ?? "")")
+            guard let peer = best[setting.name.contains("zlib 6") ? "peer zlib 6" : "peer zlib 1"],
+                !setting.name.contains("feather")
+            else {
+                print(label + String(format: "%9.3f         —         — %10.1f (%4.2f×) %9.1f (%4.2f×)   (no peer step)",
+                                     ours.seconds, oursMB, oursMB / rgbaMB, workMB, workMB / rgbaMB))
+                continue
+            }
+            print(
+                label
+                    + String(
+                        format: "%9.3f %9.3f %8.2f× %10.1f (%4.2f×) %9.1f (%4.2f×) %14.1f", ours.seconds, peer.seconds,
+                        peer.seconds / ours.seconds, oursMB, oursMB / rgbaMB, workMB, workMB / rgbaMB,
+                        Double(peer.peak_kib) / 1024))
+        }
         print("")
         print("ours, best run of each setting:")
         for line in steps { print("  " + line) }
@@ -109,16 +120,14 @@ struct CompositorBenchmark: AsyncParsableCommand {
         print("peer: Pillow + numpy, the same steps (np.isin on R + 256·G + 65536·B), PNG at the same zlib level.")
     }
 
+    /// Runs the Pillow + numpy peer once.
+    private func runPeer(_ image: String, _ panoptic: String, _ outDir: String, _ ids: [Int], level: Int) throws -> Measurement {
+        try measure([python, peer, image, panoptic, outDir, ids.map(String.init).joined(separator: ","), String(level)])
+    }
+
     /// Runs `job` in a child process (this executable with `--child`).
     private func runOurs(_ job: ChildRun) throws -> Measurement {
         try measure([CommandLine.arguments[0], "compositor", "--child", String(decoding: try JSONEncoder().encode(job), as: UTF8.self)])
-    }
-
-    /// The fastest of `count` runs.
-    private func best(_ count: Int, _ body: () throws -> Measurement) throws -> Measurement {
-        var results: [Measurement] = []
-        for _ in 0..<max(count, 1) { results.append(try body()) }
-        return results.min { $0.seconds < $1.seconds } ?? results[0]
     }
 
     /// Runs a process that prints one JSON measurement line.
