@@ -61,6 +61,26 @@ struct CompositeCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/photo.cutout.png"))
     }
 
+    @Test("shaping flags reach the mask: invert, islands, feather; fill holes closes the inverted dog")
+    func shapingFlags() async throws {
+        let (scene, files, folder) = try Self.sceneFiles()
+        let status = await BlindsightMain.run(arguments: [
+            "composite", files.image, "--keep-label", "dog", "--invert", "--min-island", "5", "--feather", "2",
+        ])
+        #expect(status == 0)
+        let mask = try Self.decode(folder + "/photo.mask.png")
+        #expect(mask.pixels.contains { $0 > 0 && $0 < 255 })
+        let box = try #require(scene.segmentation.segment(id: SyntheticScene.dogID)).bbox
+        let centre = (box.y + box.height / 2) * 96 + box.x + box.width / 2
+        #expect(scene.segmentation.idMap.ids[centre] == UInt32(SyntheticScene.dogID))
+        #expect(mask.pixels[centre] == 0)
+        #expect(mask.pixels[0] == 255)
+        // Inverted, the dog is a hole in the kept region; --fill-holes closes it.
+        let filled = await BlindsightMain.run(arguments: ["composite", files.image, "--keep-label", "dog", "--invert", "--fill-holes"])
+        #expect(filled == 0)
+        #expect(try Self.decode(folder + "/photo.mask.png").pixels[centre] == 255)
+    }
+
     @Test("usage mistakes exit 2, bad input exits 3, and nothing overwrites the photo")
     func exitCodes() async throws {
         let (_, files, folder) = try Self.sceneFiles()
