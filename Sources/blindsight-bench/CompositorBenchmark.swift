@@ -25,7 +25,7 @@ struct CompositorBenchmark: AsyncParsableCommand {
 
     /// One of our runs, passed to a child process as JSON.
     private struct ChildRun: Codable {
-        /// "pixels": mask straight from the PNG's pixels; "idmap": the full pipeline the CLI runs.
+        /// "pixels": mask straight from the PNG's pixels; "idmap": the library pipeline (`Compositor.cutout`).
         var path: String
         var image: String, panoptic: String, segments: String, outDir: String
         var ids: [Int]
@@ -115,7 +115,7 @@ struct CompositorBenchmark: AsyncParsableCommand {
         print("")
         print("ours: decode JPEG + PNG, mask, straight-alpha cutout, write cutout + mask PNG (atomic), one process per run;")
         print("'pixels' reads ids straight from the PNG's pixels and decodes the photo once the mask is in the cutout's alpha;")
-        print("'idmap' is the CLI's pipeline (UInt32 id map, segments JSON, area table, Compositor.cutout).")
+        print("'idmap' is the library pipeline the dialogue runs (UInt32 id map, segments JSON, area table, Compositor.cutout).")
         print("work MiB = peak minus the process's resident memory before any work (Swift runtime, Foundation, libraries).")
         print("peer: Pillow + numpy, the same steps (np.isin on R + 256·G + 65536·B), PNG at the same zlib level.")
     }
