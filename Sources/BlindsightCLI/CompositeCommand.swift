@@ -23,7 +23,7 @@ struct CompositeCommand: AsyncParsableCommand {
     @Argument(help: "The photo (JPEG or PNG).")
     var image: String
 
-    @OptionGroup var source: PanopticSourceOptions
+    @OptionGroup var panoptic: PanopticOptions
 
     @Option(name: .customLong("keep"), help: ArgumentHelp("Display numbers from the area table (1, 2, 3 …), comma-separated.", valueName: "n,n"))
     var keepNumbers: [String] = []
@@ -90,32 +90,36 @@ struct CompositeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let outputs = try outputPaths()
-        let (photo, segmentation) = try await source.load(imagePath: image)
         var options = CompositeOptions(
             featherRadius: feather, fillHoles: fillHoles, minimumIslandArea: minimumIsland, invert: invert,
             cropMargin: crop ? (margin ?? 0) : nil, estimateForeground: !noForegroundEstimation)
         if let background, let color = RGBColor(hex: background) { options.background = .color(color) }
         if let backgroundImage { options.background = .image(try ImageDecoder.decodeFile(atPath: backgroundImage)) }
 
-        let table = AreaTable(segmentation: segmentation)
-        let keep = try keepSet()
-        let result = try Compositor.cutout(
-            image: photo, segmentation: segmentation, keep: keep, options: options, table: table,
-            mapName: source.panoptic ?? "the sidecar id map")
+        let (photo, mask, names) = try await keptMask(options: options)
+        let result = try Compositor.composite(image: photo, mask: mask, options: options)
         for note in result.notes { StandardError.write("blindsight: note: \(note)") }
 
         try ImageFile.writePNG(result.cutout, toPath: outputs.cutout, effort: .small)
         try ImageFile.writePNG(result.mask, toPath: outputs.mask, effort: .small)
         try ImageFile.writePNG(result.preview(), toPath: outputs.preview, effort: .fast)
 
-        let kept = try keep.resolve(in: segmentation, table: table)
-        let names = table.rows.filter { kept.contains(UInt32(truncatingIfNeeded: $0.sourceID)) }
-            .map { "\($0.number) \($0.label)" }
         let opaque = result.mask.pixels.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
         let share = Double(opaque) * 100 / Double(max(result.mask.pixels.count, 1))
         print("kept \(invert ? "all but " : "")\(names.joined(separator: ", "))")
         print(String(format: "%.1f %% of the %dx%d output is visible", share, result.cutout.width, result.cutout.height))
         print("cutout: \(outputs.cutout)\nmask: \(outputs.mask)\npreview: \(outputs.preview)")
+    }
+
+    /// The photo, the mask of the kept segments and their names ("3 dog"). The segmentation (fitted to
+    /// the photo by its source) and its full-size id map are released on return, before the cutout is made.
+    private func keptMask(options: CompositeOptions) async throws -> (photo: Image, mask: Image, names: [String]) {
+        let (segmentation, _, photo) = try await panoptic.segmentation(forImageAt: image)
+        let table = AreaTable(segmentation: segmentation)
+        let kept = try keepSet().resolve(in: segmentation, table: table)
+        let names = table.rows.filter { kept.contains(UInt32(truncatingIfNeeded: $0.sourceID)) }
+            .map { "\($0.number) \($0.label)" }
+        return (photo, Compositor.mask(idMap: segmentation.idMap, keep: kept, options: options), names)
     }
 
     /// The keep-set from the three flags (each accepts comma-separated lists and repeats).

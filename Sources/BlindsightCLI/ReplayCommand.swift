@@ -37,7 +37,7 @@ struct ReplayCommand: AsyncParsableCommand {
     var image: String?
 
     /// `--panoptic`, `--segments`, `--categories`: the segmentation, when not beside the image.
-    @OptionGroup var source: PanopticSourceOptions
+    @OptionGroup var source: PanopticOptions
 
     @OptionGroup var outputs: ReplayOutputOptions
 

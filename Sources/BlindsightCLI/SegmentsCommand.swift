@@ -1,10 +1,12 @@
 import ArgumentParser
 import BlindsightCore
+import Compositor
 import Foundation
 import Imaging
 import Panoptic
 
-/// `blindsight segments IMAGE [--panoptic FILE|URL] [--segments FILE.json] [--categories FILE] [--json] [--row-cap N]`.
+/// `blindsight segments IMAGE [--panoptic FILE|URL] [--segments FILE.json] [--categories FILE] [--json] [--row-cap N]
+/// [--marks marked.png]`.
 struct SegmentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segments",
@@ -26,16 +28,26 @@ struct SegmentsCommand: AsyncParsableCommand {
     @Flag(help: "Print the table as JSON (every row, plus the number -> source id mapping).")
     var json = false
 
+    @Option(help: ArgumentHelp(
+        "Also write the Set-of-Mark overlay: the image with each segment outlined and its display number in a badge.",
+        valueName: "marked.png"))
+    var marks: String?
+
     @Option(help: "Past this many rows, summarise many instances of a class and fold tiny stuff (text only).")
     var rowCap = 25
 
     func validate() throws {
         guard rowCap >= 1 else { throw ValidationError("--row-cap must be at least 1") }
+        if let marks { try OutputNaming.checkDistinct(input: image, outputs: [marks]) }
     }
 
     func run() async throws {
-        let (segmentation, source) = try await panoptic.segmentation(forImageAt: image)
+        let (segmentation, source, photo) = try await panoptic.segmentation(forImageAt: image)
         let table = AreaTable(segmentation: segmentation)
+        if let marks {
+            try ImageFile.writePNG(MarkOverlay.render(image: photo, idMap: segmentation.idMap, table: table), toPath: marks)
+            StandardError.write("blindsight: marks: \(marks)")
+        }
         if json {
             let report = SegmentsReport(image: image, source: source.description, warnings: segmentation.warnings, table: table)
             let encoder = JSONEncoder()
@@ -71,8 +83,8 @@ struct PanopticOptions: ParsableArguments {
     var categories: String?
 
     /// Decodes the image, resolves the source, fetches the segmentation fitted to the image, and
-    /// prints the segmentation's warnings on stderr.
-    func segmentation(forImageAt imagePath: String) async throws -> (PanopticSegmentation, any PanopticSource) {
+    /// prints the segmentation's warnings on stderr. Returns the decoded image too.
+    func segmentation(forImageAt imagePath: String) async throws -> (PanopticSegmentation, any PanopticSource, Image) {
         let bytes: [UInt8]
         do {
             bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: imagePath)))
@@ -85,6 +97,6 @@ struct PanopticOptions: ParsableArguments {
             panoptic: panoptic, segments: segments, imagePath: imagePath, categories: categorySet)
         let segmentation = try await source.segmentation(forImageAt: imagePath, image: decoded, imageBytes: bytes)
         for warning in segmentation.warnings { StandardError.write("blindsight: note: \(warning)") }
-        return (segmentation, source)
+        return (segmentation, source, decoded)
     }
 }

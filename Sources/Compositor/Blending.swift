@@ -17,7 +17,13 @@ struct ColorSource {
     init(_ image: Image) {
         switch image.format {
         case .gray8:
-            self.init(samples: image.pixels.flatMap { [$0, $0, $0] }, stride: 3, width: image.width)
+            var rgb = [UInt8](repeating: 0, count: image.pixels.count * 3)
+            for (index, level) in image.pixels.enumerated() {
+                rgb[index * 3] = level
+                rgb[index * 3 + 1] = level
+                rgb[index * 3 + 2] = level
+            }
+            self.init(samples: rgb, stride: 3, width: image.width)
         case .rgb8, .rgba8:
             self.init(samples: image.pixels, stride: image.format.channels, width: image.width)
         }

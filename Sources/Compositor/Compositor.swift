@@ -49,7 +49,7 @@ public enum Compositor {
         return Image(width: panopticImage.width, height: panopticImage.height, format: .gray8, pixels: pixels)
     }
 
-    /// Cuts `image` out with `mask` (Gray8, same size): estimates the foreground colour at soft
+    /// Cuts `image` out with `mask` (same size; Gray8, or the alpha of an RGBA image): estimates the foreground colour at soft
     /// edges (when asked), crops, and places the result on transparency or on the background.
     /// - Throws: ``CompositorError/sizeMismatch(what:expected:actual:)`` when the sizes differ.
     public static func composite(image: Image, mask: Image, options: CompositeOptions) throws(CompositorError)
@@ -74,7 +74,7 @@ public enum Compositor {
             let estimated = ForegroundEstimator.estimate(
                 image: .init(samples: foreground.samples, stride: foreground.stride), alpha: alpha.samples,
                 width: image.width, height: image.height)
-            foreground = ColorSource(samples: estimated, stride: 3, width: image.width)
+            foreground = ColorSource(samples: estimated.samples, stride: estimated.stride, width: image.width)
         }
 
         let cutout: Image
@@ -91,7 +91,8 @@ public enum Compositor {
                 foreground: foreground, alpha: alpha, frame: frame,
                 background: { x, y in sampler.color(x: x, y: y) })
         }
-        return CompositeResult(cutout: cutout, mask: cropped(mask, to: frame), frame: frame, notes: notes)
+        let grayMask = Image(width: mask.width, height: mask.height, format: .gray8, pixels: alpha.samples)
+        return CompositeResult(cutout: cutout, mask: cropped(grayMask, to: frame), frame: frame, notes: notes)
     }
 
     private static func expanded(_ box: BoundingBox, by margin: Int, within bounds: BoundingBox) -> BoundingBox {

@@ -21,14 +21,22 @@ public struct MarkBadge: Sendable, Equatable {
     public var fitsInside: Bool
 
     /// Whether the badge paints the pixel (`x`, `y`): inside the rounded rectangle.
-    public func covers(x: Int, y: Int) -> Bool {
-        guard x >= box.x, x < box.x + box.width, y >= box.y, y < box.y + box.height else { return false }
-        let radius = Double(min(box.width, box.height)) / 2
+    public func covers(x: Int, y: Int) -> Bool { covers(x: x, y: y, inset: 0) }
+
+    /// Whether (`x`, `y`) lies inside the badge shrunk by `inset` pixels on every side.
+    fileprivate func covers(x: Int, y: Int, inset: Int) -> Bool {
+        let left = box.x + inset, top = box.y + inset
+        let width = box.width - 2 * inset, height = box.height - 2 * inset
+        guard x >= left, x < left + width, y >= top, y < top + height else { return false }
+        let radius = Double(min(width, height)) / 2
         let px = Double(x) + 0.5, py = Double(y) + 0.5
-        let dx = max(Double(box.x) + radius - px, 0, px - (Double(box.x + box.width) - radius))
-        let dy = max(Double(box.y) + radius - py, 0, py - (Double(box.y + box.height) - radius))
+        let dx = max(Double(left) + radius - px, 0, px - (Double(left + width) - radius))
+        let dy = max(Double(top) + radius - py, 0, py - (Double(top + height) - radius))
         return dx * dx + dy * dy <= radius * radius
     }
+
+    /// Width of the contrasting rim that sets the badge off from a same-coloured segment.
+    fileprivate var rim: Int { max(1, scale / 3) }
 
     fileprivate var text: String { String(number) }
     fileprivate var padding: (x: Int, y: Int) { (2 * scale, scale + (scale + 1) / 2) }
@@ -51,9 +59,10 @@ public struct MarkBadge: Sendable, Equatable {
 /// colour, its display number in a badge at the point deepest inside it, so a vision model can refer
 /// to segments by number.
 public enum MarkOverlay {
-    /// Font scale for an image: the badges' digits grow with the image (7 px tall up to ~600 px wide).
+    /// Font scale for an image: the badges' digits grow with the image (7 px tall up to ~480 px,
+    /// 14 px at 640 px, about 2 % of the longer side beyond).
     public static func fontScale(width: Int, height: Int) -> Int {
-        max(1, Int((Double(max(width, height)) / 400).rounded()))
+        max(1, Int((Double(max(width, height)) / 320).rounded()))
     }
 
     /// The image (RGB) with outlines and numbered badges drawn over it. The id map is rescaled
@@ -85,8 +94,9 @@ public enum MarkOverlay {
                 for x in max(badge.box.x, 0)..<min(badge.box.x + badge.box.width, map.width)
                 where badge.covers(x: x, y: y) {
                     let cellX = x - origin.x, cellY = y - origin.y
-                    let isInk = cellX >= 0 && cellY >= 0
-                        && BadgeFont.isInk(badge.text, column: cellX / badge.scale, row: cellY / badge.scale)
+                    let isInk = !badge.covers(x: x, y: y, inset: badge.rim)
+                        || (cellX >= 0 && cellY >= 0
+                            && BadgeFont.isInk(badge.text, column: cellX / badge.scale, row: cellY / badge.scale))
                     paint(y * map.width + x, isInk ? ink : fill)
                 }
             }

@@ -15,36 +15,23 @@ struct CompositorBenchmark: AsyncParsableCommand {
 
     @Option(help: "Width of the synthetic photo.") var width = 4000
     @Option(help: "Height of the synthetic photo.") var height = 3000
-    @Option(help: "Runs per side and setting; the best time and its peak memory are reported.") var runs = 3
+    @Option(help: "Rounds; each runs every setting once, and the best time (with its peak memory) is reported.")
+    var runs = 3
     @Option(help: "A Python 3 with Pillow and numpy.") var python = "python3"
     @Option(help: "The peer script.") var peer = "scripts/bench-compositor-peer.py"
+    @Option(help: "Keep the synthetic inputs and outputs in this folder (default: a temporary folder, removed).")
+    var workDir: String?
     @Option(help: .hidden) var child: String?
 
-    /// One of our runs, in a child process: `path|image|panoptic|segments|outDir|ids|effort`.
-    private struct ChildRun {
-        /// "pixels": mask straight from the PNG's pixels; "idmap": the full pipeline the CLI runs.
+    /// One of our runs, passed to a child process as JSON.
+    private struct ChildRun: Codable {
+        /// "pixels": mask straight from the PNG's pixels; "idmap": the library pipeline (`Compositor.cutout`).
         var path: String
         var image: String, panoptic: String, segments: String, outDir: String
         var ids: [Int]
         var effort: PNGEffort
-
-        var encoded: String {
-            [path, image, panoptic, segments, outDir, ids.map(String.init).joined(separator: ","), effort.rawValue]
-                .joined(separator: "|")
-        }
-
-        init(path: String, image: String, panoptic: String, segments: String, outDir: String, ids: [Int], effort: PNGEffort) {
-            (self.path, self.image, self.panoptic, self.segments, self.outDir, self.ids, self.effort) =
-                (path, image, panoptic, segments, outDir, ids, effort)
-        }
-
-        init?(_ encoded: String) {
-            let parts = encoded.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 7, let effort = PNGEffort(rawValue: parts[6]) else { return nil }
-            self.init(
-                path: parts[0], image: parts[1], panoptic: parts[2], segments: parts[3], outDir: parts[4],
-                ids: parts[5].split(separator: ",").compactMap { Int($0) }, effort: effort)
-        }
+        /// Soft edge (with blur-fusion foreground estimation) when > 0.
+        var feather: Int
     }
 
     private struct Measurement: Decodable {
@@ -52,16 +39,21 @@ struct CompositorBenchmark: AsyncParsableCommand {
         var peak_kib: Int
         /// Resident memory before any work (runtime, libraries); ours only.
         var baseline_kib: Int?
+        /// Where our time went; ours only.
+        var steps: String?
     }
 
     func run() async throws {
         if let child {
-            guard let job = ChildRun(child) else { throw ValidationError("bad --child argument") }
+            let job = try JSONDecoder().decode(ChildRun.self, from: Data(child.utf8))
             try Self.runChild(job)
             return
         }
-        let folder = try TestData.temporaryFolder("blindsight-bench-compositor")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try workDir.map { path -> URL in
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            return URL(fileURLWithPath: path)
+        } ?? TestData.temporaryFolder("blindsight-bench-compositor")
+        defer { if workDir == nil { try? FileManager.default.removeItem(at: folder) } }
         print("Synthesising a \(width)×\(height) photo and its panoptic PNG …")
         let scene = SyntheticScene(width: width, height: height, crowd: 6)
         let imagePath = folder.appendingPathComponent("photo.jpg").path
@@ -74,38 +66,68 @@ struct CompositorBenchmark: AsyncParsableCommand {
         let rgbaMB = Double(width * height * 4) / 1_048_576
         print(String(format: "RGBA image: %.1f MiB; keep-set: dog + person (source ids)", rgbaMB))
         print("")
-        print("setting                        ours (s)  peer (s)  speed-up   ours peak MiB (×RGBA)  work MiB (×RGBA)  peer peak MiB")
-        for (effort, level) in [(PNGEffort.fast, 1), (PNGEffort.small, 9)] {
-            let peerBest = try best(runs) {
-                try measure([python, peer, imagePath, panopticPath, folder.path, ids.map(String.init).joined(separator: ","), String(level)])
-            }
-            for path in ["pixels", "idmap"] {
-                let job = ChildRun(
-                    path: path, image: imagePath, panoptic: panopticPath, segments: segmentsPath, outDir: folder.path,
-                    ids: ids, effort: effort)
-                let ours = try best(runs) { try measure([CommandLine.arguments[0], "compositor", "--child", job.encoded]) }
-                let oursMB = Double(ours.peak_kib) / 1024, workMB = Double(ours.peak_kib - (ours.baseline_kib ?? 0)) / 1024
-                let setting = "PNG \(effort.rawValue)/zlib \(level), \(path)"
-                print(
-                    setting.padding(toLength: 29, withPad: " ", startingAt: 0)
-                        + String(
-                            format: "%9.3f %9.3f %8.2f× %10.1f (%4.2f×) %9.1f (%4.2f×) %14.1f", ours.seconds,
-                            peerBest.seconds, peerBest.seconds / ours.seconds, oursMB, oursMB / rgbaMB, workMB,
-                            workMB / rgbaMB, Double(peerBest.peak_kib) / 1024))
+        // Every setting runs once per round, rounds interleaved, so machine load hits all sides alike.
+        func job(_ path: String, _ effort: PNGEffort, feather: Int = 0) -> ChildRun {
+            ChildRun(
+                path: path, image: imagePath, panoptic: panopticPath, segments: segmentsPath, outDir: folder.path,
+                ids: ids, effort: effort, feather: feather)
+        }
+        let settings: [(name: String, run: () throws -> Measurement)] = [
+            ("peer zlib 1", { try self.runPeer(imagePath, panopticPath, folder.path, ids, level: 1) }),
+            ("PNG fast/zlib 1, pixels", { try self.runOurs(job("pixels", .fast)) }),
+            ("PNG fast/zlib 1, idmap", { try self.runOurs(job("idmap", .fast)) }),
+            ("peer zlib 6", { try self.runPeer(imagePath, panopticPath, folder.path, ids, level: 6) }),
+            ("PNG small/zlib 6, pixels", { try self.runOurs(job("pixels", .small)) }),
+            ("PNG small/zlib 6, idmap", { try self.runOurs(job("idmap", .small)) }),
+            ("PNG fast/zlib 1, feather 3", { try self.runOurs(job("pixels", .fast, feather: 3)) }),
+        ]
+        var best: [String: Measurement] = [:]
+        for _ in 0..<max(runs, 1) {
+            for setting in settings {
+                let result = try setting.run()
+                if result.seconds < best[setting.name]?.seconds ?? .infinity { best[setting.name] = result }
             }
         }
+        print("setting                        ours (s)  peer (s)  speed-up   ours peak MiB (×RGBA)  work MiB (×RGBA)  peer peak MiB")
+        var steps: [String] = []
+        for setting in settings where !setting.name.hasPrefix("peer") {
+            guard let ours = best[setting.name] else { continue }
+            let oursMB = Double(ours.peak_kib) / 1024, workMB = Double(ours.peak_kib - (ours.baseline_kib ?? 0)) / 1024
+            let label = setting.name.padding(toLength: 29, withPad: " ", startingAt: 0)
+            steps.append("\(setting.name): \(ours.steps ?? "")")
+            guard let peer = best[setting.name.contains("zlib 6") ? "peer zlib 6" : "peer zlib 1"],
+                !setting.name.contains("feather")
+            else {
+                print(label + String(format: "%9.3f         —         — %10.1f (%4.2f×) %9.1f (%4.2f×)   (no peer step)",
+                                     ours.seconds, oursMB, oursMB / rgbaMB, workMB, workMB / rgbaMB))
+                continue
+            }
+            print(
+                label
+                    + String(
+                        format: "%9.3f %9.3f %8.2f× %10.1f (%4.2f×) %9.1f (%4.2f×) %14.1f", ours.seconds, peer.seconds,
+                        peer.seconds / ours.seconds, oursMB, oursMB / rgbaMB, workMB, workMB / rgbaMB,
+                        Double(peer.peak_kib) / 1024))
+        }
+        print("")
+        print("ours, best run of each setting:")
+        for line in steps { print("  " + line) }
         print("")
         print("ours: decode JPEG + PNG, mask, straight-alpha cutout, write cutout + mask PNG (atomic), one process per run;")
-        print("'pixels' reads ids straight from the PNG's pixels, 'idmap' is the CLI's pipeline (id map, segments, table).")
+        print("'pixels' reads ids straight from the PNG's pixels and decodes the photo once the mask is in the cutout's alpha;")
+        print("'idmap' is the library pipeline the dialogue runs (UInt32 id map, segments JSON, area table, Compositor.cutout).")
         print("work MiB = peak minus the process's resident memory before any work (Swift runtime, Foundation, libraries).")
         print("peer: Pillow + numpy, the same steps (np.isin on R + 256·G + 65536·B), PNG at the same zlib level.")
     }
 
-    /// The fastest of `count` runs.
-    private func best(_ count: Int, _ body: () throws -> Measurement) throws -> Measurement {
-        var results: [Measurement] = []
-        for _ in 0..<max(count, 1) { results.append(try body()) }
-        return results.min { $0.seconds < $1.seconds } ?? results[0]
+    /// Runs the Pillow + numpy peer once.
+    private func runPeer(_ image: String, _ panoptic: String, _ outDir: String, _ ids: [Int], level: Int) throws -> Measurement {
+        try measure([python, peer, image, panoptic, outDir, ids.map(String.init).joined(separator: ","), String(level)])
+    }
+
+    /// Runs `job` in a child process (this executable with `--child`).
+    private func runOurs(_ job: ChildRun) throws -> Measurement {
+        try measure([CommandLine.arguments[0], "compositor", "--child", String(decoding: try JSONEncoder().encode(job), as: UTF8.self)])
     }
 
     /// Runs a process that prints one JSON measurement line.
@@ -130,12 +152,14 @@ struct CompositorBenchmark: AsyncParsableCommand {
         let cutoutPath = job.outDir + "/ours.cutout.png", maskPath = job.outDir + "/ours.mask.png"
         var result: CompositeResult
         if job.path == "pixels" {
-            // The panoptic pixels are gone before the photo is decoded; the photo is gone before encoding.
-            let mask = Compositor.mask(
-                panopticImage: try ImageDecoder.decodeFile(atPath: job.panoptic), keep: Set(job.ids.map(UInt32.init)),
-                options: CompositeOptions())
+            // The panoptic pixels are gone once the mask exists; the mask moves into the cutout's
+            // alpha channel before the photo is decoded; the photo is gone before encoding.
+            let options = CompositeOptions(featherRadius: job.feather)
             result = try Compositor.composite(
-                image: try ImageDecoder.decodeFile(atPath: job.image), mask: mask, options: CompositeOptions())
+                mask: Compositor.mask(
+                    panopticImage: try ImageDecoder.decodeFile(atPath: job.panoptic), keep: Set(job.ids.map(UInt32.init)),
+                    options: options),
+                options: options, decodingImage: { try ImageDecoder.decodeFile(atPath: job.image) })
         } else {
             let map = SegmentIDMap(idMapImage: try ImageDecoder.decodeFile(atPath: job.panoptic))
             let segmentation = try PanopticReader.segmentation(
@@ -145,10 +169,15 @@ struct CompositorBenchmark: AsyncParsableCommand {
                 image: try ImageDecoder.decodeFile(atPath: job.image), segmentation: segmentation,
                 keep: KeepSet(sourceIDs: job.ids), options: CompositeOptions())
         }
+        let composed = Date().timeIntervalSince(start)
         try ImageFile.writePNG(result.cutout, toPath: cutoutPath, effort: job.effort)
+        let cutoutWritten = Date().timeIntervalSince(start)
         try ImageFile.writePNG(result.mask, toPath: maskPath, effort: job.effort)
         let seconds = Date().timeIntervalSince(start)
-        print("{\"seconds\": \(seconds), \"peak_kib\": \(peakResidentKiB()), \"baseline_kib\": \(baseline)}")
+        let steps = String(
+            format: "decode + mask + cutout %.3f s, cutout PNG %.3f s, mask PNG %.3f s", composed,
+            cutoutWritten - composed, seconds - cutoutWritten)
+        print("{\"seconds\": \(seconds), \"peak_kib\": \(peakResidentKiB()), \"baseline_kib\": \(baseline), \"steps\": \"\(steps)\"}")
     }
 
     /// VmHWM from /proc/self/status (peak resident set), in KiB; 0 when unavailable.

@@ -160,3 +160,33 @@ struct CompositeTests {
         #expect(RGBColor(red: 1, green: 171, blue: 255).hex == "#01abff")
     }
 }
+
+@Suite("Memory-lean compositing")
+struct LeanCompositeTests {
+    @Test("decoding the photo after the mask gives the same outputs, for lean and fallback options", arguments: [
+        CompositeOptions(), CompositeOptions(featherRadius: 2), CompositeOptions(cropMargin: 1),
+        CompositeOptions(background: .color(RGBColor(red: 1, green: 2, blue: 3))),
+        CompositeOptions(featherRadius: 2, estimateForeground: false),
+    ])
+    func sameOutputs(options: CompositeOptions) throws {
+        let map = Scene.blocks()
+        let photo = Scene.image(width: map.width, height: map.height) { x, y in (UInt8(x * 4), UInt8(y * 5), 77) }
+        let mask = Compositor.mask(idMap: map, keep: [2, 6], options: options)
+        let plain = try Compositor.composite(image: photo, mask: mask, options: options)
+        var decoded = 0
+        let lean = try Compositor.composite(mask: mask, options: options) {
+            decoded += 1
+            return photo
+        }
+        #expect(decoded == 1)
+        #expect(lean.cutout == plain.cutout && lean.mask == plain.mask && lean.frame == plain.frame)
+    }
+
+    @Test("a photo of another size is a clean error")
+    func sizeMismatch() {
+        let mask = Image(width: 10, height: 10, format: .gray8, fill: 255)
+        #expect(throws: CompositorError.self) {
+            try Compositor.composite(mask: mask, options: CompositeOptions()) { Image(width: 12, height: 10, format: .rgb8) }
+        }
+    }
+}

@@ -44,7 +44,7 @@ struct RealSegmentationTests {
     }
 
     @Test("COCO: with feather 0 the mask is exactly the kept ids' pixels, for several keep-sets per image",
-          .enabled(if: TestData.exists("coco-panoptic/panoptic_examples.json"), "COCO panoptic samples absent"),
+          TestData.required("coco-panoptic/panoptic_examples.json"),
           arguments: cocoImages)
     func cocoMasks(name: String) throws {
         let (image, segmentation) = try Self.coco(name)
@@ -64,7 +64,7 @@ struct RealSegmentationTests {
     }
 
     @Test("COCO: every badge is centred inside its segment, and wholly inside when it fits",
-          .enabled(if: TestData.exists("coco-panoptic/panoptic_examples.json"), "COCO panoptic samples absent"),
+          TestData.required("coco-panoptic/panoptic_examples.json"),
           arguments: cocoImages)
     func cocoBadges(name: String) throws {
         let (_, segmentation) = try Self.coco(name)
@@ -85,7 +85,7 @@ struct RealSegmentationTests {
     }
 
     @Test("COCO: unknown display numbers and ids are bad input",
-          .enabled(if: TestData.exists("coco-panoptic/panoptic_examples.json"), "COCO panoptic samples absent"))
+          TestData.required("coco-panoptic/panoptic_examples.json"))
     func cocoUnknownIDs() throws {
         let (image, segmentation) = try Self.coco("000000142238")
         for keep in [KeepSet(numbers: [99]), KeepSet(sourceIDs: [1234567])] {
