@@ -42,6 +42,7 @@ enum JPEGDecoder {
         let channels = Int(header.output_channels)
         let count = Int(width) * Int(height) * channels
         let samples = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            adviseHugePages(buffer)
             status = bsimg_jpeg_read(reader, buffer.baseAddress, count, &message, message.count)
             initialized = count
         }

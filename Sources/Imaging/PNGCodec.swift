@@ -19,6 +19,7 @@ enum PNGDecoder {
             var status = BSIMG_OK
             var message = [CChar](repeating: 0, count: 256)
             let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                adviseHugePages(buffer)
                 status = bsimg_png_read(reader, buffer.baseAddress, count, &message, message.count)
                 initialized = count
             }
