@@ -139,6 +139,10 @@ bsimg_status bsimg_png_encode(const uint8_t *pixels, uint32_t width, uint32_t he
         return BSIMG_ERR_USAGE;
     }
     size_t stride = (size_t)width * (size_t)channels, filtered_size = (stride + 1) * height;
+    if (filtered_size > 0x7FFFFFFF) {  // zlib's lengths are 32-bit
+        snprintf(message, message_size, "image too large for PNG encoding (over 2 GiB of samples)");
+        return BSIMG_ERR_USAGE;
+    }
     uint8_t *filtered = malloc(filtered_size), *scratch = malloc(stride + 1);
     if (!filtered || !scratch) { free(filtered); free(scratch); return BSIMG_ERR_MEMORY; }
     filter_image(pixels, height, stride, channels, adaptive, filtered, scratch);

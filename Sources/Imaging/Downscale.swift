@@ -36,7 +36,7 @@ extension Image {
         let rows = AreaWeights(source: height, target: targetHeight)
         let sourceRowLength = width * channels, targetRowLength = targetWidth * channels
         let bands = Self.bandCount(sourcePixels: width * height, outputRows: targetHeight)
-        let result = [UInt8](unsafeUninitializedCapacity: targetRowLength * targetHeight) { out, initialized in
+        let result = makePixels(count: targetRowLength * targetHeight) { out in
             pixels.withUnsafeBufferPointer { source in
                 let sourceBase = BandPointer(source.baseAddress!), outBase = BandPointer(out.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: bands) { band in
@@ -51,7 +51,6 @@ extension Image {
                     }
                 }
             }
-            initialized = targetRowLength * targetHeight
         }
         return Image(width: targetWidth, height: targetHeight, format: format, pixels: result)
     }

@@ -54,19 +54,33 @@ public enum ImageDecoder {
         guard (status.st_mode & S_IFMT) == S_IFREG else {
             throw ImageError(.readFailed, file: path, detail: "not a regular file")
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(status.st_size))
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ImageError(.readFailed, file: path, detail: systemReason())
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
+        // Read straight into an array of the file's size; the file may have grown since fstat, so read
+        // any rest in chunks.
+        var failure: Int32 = 0
+        var bytes = [UInt8](unsafeUninitializedCapacity: max(0, Int(status.st_size))) { buffer, count in
+            count = readFully(fd, into: buffer, failure: &failure)
         }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while failure == 0 {
+            let got = chunk.withUnsafeMutableBufferPointer { readFully(fd, into: $0, failure: &failure) }
+            bytes.append(contentsOf: chunk[0..<got])
+            if got < chunk.count { break }
+        }
+        guard failure == 0 else { throw ImageError(.readFailed, file: path, detail: String(cString: strerror(failure))) }
         return bytes
+    }
+
+    /// Reads until `buffer` is full, the file ends, or an error (its errno goes to `failure`).
+    private static func readFully(_ fd: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>, failure: inout Int32) -> Int {
+        var count = 0
+        while count < buffer.count, let base = buffer.baseAddress {
+            let got = read(fd, base + count, buffer.count - count)
+            if got < 0, errno == EINTR { continue }
+            if got < 0 { failure = errno }
+            if got <= 0 { break }
+            count += got
+        }
+        return count
     }
 
     private static func systemReason() -> String { String(cString: strerror(errno)) }

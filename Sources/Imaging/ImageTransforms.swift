@@ -19,7 +19,7 @@ extension Image {
         let swapped = orientation >= 5
         let outWidth = swapped ? h : w, outHeight = swapped ? w : h
         let channels = format.channels
-        let result = [UInt8](unsafeUninitializedCapacity: pixels.count) { out, initialized in
+        let result = makePixels(count: pixels.count) { out in
             pixels.withUnsafeBufferPointer { source in
                 var target = 0
                 for y in 0..<outHeight {
@@ -32,7 +32,6 @@ extension Image {
                     }
                 }
             }
-            initialized = pixels.count
         }
         return Image(width: outWidth, height: outHeight, format: format, pixels: result)
     }
@@ -44,7 +43,7 @@ extension Image {
         guard target != format else { return self }
         let count = width * height
         let sourceChannels = format.channels, targetChannels = target.channels
-        let result = [UInt8](unsafeUninitializedCapacity: count * targetChannels) { out, initialized in
+        let result = makePixels(count: count * targetChannels) { out in
             pixels.withUnsafeBufferPointer { source in
                 for index in 0..<count {
                     let s = index * sourceChannels, t = index * targetChannels
@@ -61,7 +60,6 @@ extension Image {
                     }
                 }
             }
-            initialized = count * targetChannels
         }
         return Image(width: width, height: height, format: target, pixels: result)
     }

@@ -41,9 +41,8 @@ enum JPEGDecoder {
         guard status == BSIMG_OK else { throw error(status, message, name: name) }
         let channels = Int(header.output_channels)
         let count = Int(width) * Int(height) * channels
-        let samples = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let samples = makePixels(count: count) { buffer in
             status = bsimg_jpeg_read(reader, buffer.baseAddress, count, &message, message.count)
-            initialized = count
         }
         guard status == BSIMG_OK else { throw error(status, message, name: name) }
         switch channels {
@@ -71,7 +70,7 @@ enum JPEGDecoder {
     /// the file carries an Adobe marker.
     private static func cmykToRGB(_ cmyk: [UInt8], inverted: Bool) -> [UInt8] {
         let pixelCount = cmyk.count / 4
-        return [UInt8](unsafeUninitializedCapacity: pixelCount * 3) { rgb, initialized in
+        return makePixels(count: pixelCount * 3) { rgb in
             cmyk.withUnsafeBufferPointer { source in
                 for index in 0..<pixelCount {
                     var c = Int(source[4 * index]), m = Int(source[4 * index + 1])
@@ -82,7 +81,6 @@ enum JPEGDecoder {
                     rgb[3 * index + 2] = UInt8(divide255(y * k))
                 }
             }
-            initialized = pixelCount * 3
         }
     }
 

@@ -18,9 +18,8 @@ enum PNGDecoder {
             let count = width * height * channels
             var status = BSIMG_OK
             var message = [CChar](repeating: 0, count: 256)
-            let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let pixels = makePixels(count: count) { buffer in
                 status = bsimg_png_read(reader, buffer.baseAddress, count, &message, message.count)
-                initialized = count
             }
             guard status == BSIMG_OK else { throw error(status, message, name: name) }
             let format: PixelFormat = channels == 1 ? .gray8 : channels == 3 ? .rgb8 : .rgba8

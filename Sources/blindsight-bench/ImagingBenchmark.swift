@@ -18,7 +18,7 @@ struct ImagingBenchmark: ParsableCommand {
     var repeats = 3
 
     @Option(help: "Rounds, each timing Blindsight then Pillow, so both see the same machine load.")
-    var rounds = 3
+    var rounds = 5
 
     @Option(help: "Target longer side of the downscale step.")
     var maxSide = 1280

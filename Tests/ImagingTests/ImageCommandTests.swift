@@ -4,14 +4,14 @@ import Testing
 import TestSupport
 
 /// `blindsight image info|convert`, run as the built binary, the way users and scripts run it.
-@Suite(.enabled(if: BlindsightBinary.url != nil, "the blindsight binary is not built (run swift build)"))
+@Suite(.enabled(if: BlindsightProcess.executable != nil, "the blindsight binary is not built (run swift build)"))
 struct ImageCommandTests {
     @Test(.enabled(if: TestData.exists("pngsuite"), "PngSuite data not found"), arguments: PngSuiteTests.brokenFiles)
-    func brokenPNGExitsThreeWithOneLineAndNoOutput(file: String) throws {
+    func brokenPNGExitsThreeWithOneLineAndNoOutput(file: String) async throws {
         let folder = try TestData.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("out.png").path
-        let result = try BlindsightBinary.run(["image", "convert", TestData.url("pngsuite/\(file)").path, output])
+        let result = try await BlindsightProcess.run(["image", "convert", TestData.url("pngsuite/\(file)").path, output])
         #expect(result.status == 3)
         #expect(result.stderr.split(separator: "\n", omittingEmptySubsequences: false).count == 2,
                 "one line plus its newline: \(result.stderr)")
@@ -19,73 +19,38 @@ struct ImageCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "no output or temporary file")
     }
 
-    @Test func convertTurnsUprightDownscalesAndWritesPNG() throws {
+    @Test func convertTurnsUprightDownscalesAndWritesPNG() async throws {
         let folder = try TestData.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = folder.appendingPathComponent("photo.jpg").path
         let picture = SyntheticImage.smooth(width: 120, height: 80)
         try ImageFile.writeJPEG(picture, toPath: input, quality: 92)
         let output = folder.appendingPathComponent("small.png").path
-        let result = try BlindsightBinary.run(["image", "convert", input, output, "--max-side", "60", "--effort", "small"])
+        let result = try await BlindsightProcess.run(["image", "convert", input, output, "--max-side", "60", "--effort", "small"])
         #expect(result.status == 0, "\(result.stderr)")
         let written = try ImageDecoder.decodeFile(atPath: output)
         #expect(written.width == 60 && written.height == 40 && written.format == .rgb8)
         #expect(try ImageDecoder.infoFile(atPath: output).format == .png)
     }
 
-    @Test func infoPrintsTheHeaderAsTextAndJSON() throws {
+    @Test func infoPrintsTheHeaderAsTextAndJSON() async throws {
         let folder = try TestData.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = folder.appendingPathComponent("gray.png").path
         try ImageFile.writePNG(Image(width: 7, height: 5, format: .gray8, fill: 9), toPath: input)
-        let text = try BlindsightBinary.run(["image", "info", input])
+        let text = try await BlindsightProcess.run(["image", "info", input])
         #expect(text.status == 0)
         #expect(text.stdout.contains("format: png") && text.stdout.contains("7x5") && text.stdout.contains("bit depth: 8"))
-        let json = try BlindsightBinary.run(["image", "info", "--json", input])
+        let json = try await BlindsightProcess.run(["image", "info", "--json", input])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(object?["format"] as? String == "png")
         #expect(object?["width"] as? Int == 7 && object?["colorType"] as? String == "gray")
     }
 
-    @Test func missingInputAndBadFlagsUseTheDocumentedExitCodes() throws {
-        let missing = try BlindsightBinary.run(["image", "info", "/nonexistent/x.png"])
+    @Test func missingInputAndBadFlagsUseTheDocumentedExitCodes() async throws {
+        let missing = try await BlindsightProcess.run(["image", "info", "/nonexistent/x.png"])
         #expect(missing.status == 3 && missing.stderr.contains("/nonexistent/x.png"))
-        let usage = try BlindsightBinary.run(["image", "convert", "a.png", "b.png", "--max-side", "0"])
+        let usage = try await BlindsightProcess.run(["image", "convert", "a.png", "b.png", "--max-side", "0"])
         #expect(usage.status == 2)
-    }
-}
-
-/// The `blindsight` executable built beside the test bundle.
-enum BlindsightBinary {
-    static let url: URL? = {
-        let bundleFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [
-            bundleFolder.appendingPathComponent("blindsight"),
-            bundleFolder.deletingLastPathComponent().appendingPathComponent("blindsight"),
-            TestData.packageRoot.appendingPathComponent(".build/debug/blindsight"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String]) throws -> Result {
-        guard let executable = url else { throw CocoaError(.fileNoSuchFile) }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
