@@ -39,7 +39,7 @@ struct RunTranscriptTests {
         for response in Self.script(dog: scene.dog) { server.enqueue(response) }
         let transcript = scene.path(name)
         let run = try await BlindsightProcess.run(
-            ["run", scene.photo, "--prompts", Self.prompts, "--transcript", transcript, "--out", scene.path("c.png")],
+            ["run", scene.photo, "--prompts", Self.prompts, "--transcript", transcript, "--mask", scene.path("m.png"), "--out", scene.path("c.png")],
             environment: ["OLLAMA_HOST": server.baseURL])
         #expect(run.status == 0, "\(run.stderr)")
         return transcript
@@ -101,7 +101,7 @@ struct RunTranscriptTests {
         let transcript = scene.path("run.jsonl")
         let run = try await BlindsightProcess.run(
             ["run", scene.photo, "--reasoner", "baseline", "--prompts", Self.prompts, "--transcript", transcript,
-             "--out", scene.path("c.png")])
+             "--mask", scene.path("m.png"), "--out", scene.path("c.png")])
         #expect(run.status == 0, "\(run.stderr)")
         let other = scene.path("other.png")
         try ImageFile.writePNG(SyntheticScene(width: 160, height: 120, seed: 7).image, toPath: other)
@@ -121,7 +121,7 @@ struct RunTranscriptTests {
         let process = Process()
         process.executableURL = BlindsightProcess.executable
         process.arguments = ["run", scene.photo, "--prompts", Self.prompts, "--transcript", transcript,
-                             "--out", scene.path("never.png")]
+                             "--mask", scene.path("m.png"), "--out", scene.path("never.png")]
         process.environment = ["OLLAMA_HOST": server.baseURL, "HOME": scene.folder.path, "PATH": "/usr/bin:/bin"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -191,7 +191,7 @@ struct RunTranscriptTests {
             .openAIStream(content: #"{"action": "decide", "foreground": [\#(scene.dog)], "reason": "dog"}"#))
         let data = scene.path("data")
         let run = try await BlindsightProcess.run(
-            ["run", scene.photo, "--reasoner", "openai:qwq", "--prompts", Self.prompts, "--out", scene.path("c.png")],
+            ["run", scene.photo, "--reasoner", "openai:qwq", "--prompts", Self.prompts, "--mask", scene.path("m.png"), "--out", scene.path("c.png")],
             environment: ["OPENAI_BASE_URL": server.baseURL + "/v1", "OPENAI_API_KEY": secret, "OLLAMA_HOST": server.baseURL,
                           "XDG_DATA_HOME": data])
         #expect(run.status == 0, "\(run.stderr)")
