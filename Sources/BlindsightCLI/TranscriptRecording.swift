@@ -33,7 +33,9 @@ struct TranscriptOptions: ParsableArguments {
         var header = header
         header.generator = generator ?? header.generator
         let target = path ?? TranscriptLocation.defaultPath(for: header)
-        let writer = try TranscriptWriter(creating: target, header: header)
+        let writer = try TranscriptWriter(creating: target, header: header) { failure in
+            StandardError.write("blindsight: \(failure.message)")
+        }
         print("transcript: \(target)")
         return writer
     }

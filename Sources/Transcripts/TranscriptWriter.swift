@@ -31,16 +31,20 @@ public final class TranscriptWriter: DialogueObserver {
 
     private let state: Mutex<State>
     private let redactor: SecretRedactor
+    private let onFirstFailure: (@Sendable (TranscriptError) -> Void)?
     private let encoder = TranscriptCoding.encoder()
 
     /// Creates the file at `path` (and its folder) and writes `header` as its first line.
+    /// `onFirstFailure` is told at once when an observed event cannot be appended (a command prints it).
     /// - Throws: ``TranscriptError/writeFailed(path:reason:)`` when the file exists or cannot be created.
     public init(
-        creating path: String, header: TranscriptHeader, redactor: SecretRedactor = .fromEnvironment()
+        creating path: String, header: TranscriptHeader, redactor: SecretRedactor = .fromEnvironment(),
+        onFirstFailure: (@Sendable (TranscriptError) -> Void)? = nil
     ) throws(TranscriptError) {
         self.path = path
         self.header = header
         self.redactor = redactor
+        self.onFirstFailure = onFirstFailure
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty {
             do {
@@ -78,15 +82,17 @@ public final class TranscriptWriter: DialogueObserver {
         state.withLock { $0.eventCount += 1 }
     }
 
-    /// Records `event`; a failure is kept in ``failure`` and reported once the run ends. Lines written
+    /// Records `event`; a failure is kept in ``failure`` (and passed to `onFirstFailure`). Lines written
     /// before the failure stay intact, and later events are still attempted (space may come back).
     public func record(_ event: DialogueEvent) async {
         do {
             try append(event)
         } catch {
-            state.withLock { state in
-                if state.failure == nil { state.failure = error }
+            let first = state.withLock { state in
+                defer { state.failure = state.failure ?? error }
+                return state.failure == nil
             }
+            if first { onFirstFailure?(error) }
         }
     }
 

@@ -180,6 +180,27 @@ struct RunTranscriptTests {
         #expect(FileManager.default.fileExists(atPath: scene.path("fork.png")))
     }
 
+    @Test func aFullDiskIsReportedAndKeepsEveryCompleteLine() async throws {
+        let scene = try scene()
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        for response in Self.script(dog: scene.dog) { server.enqueue(response) }
+        let transcript = scene.path("full.jsonl")
+        let limitKiB = 12
+        // A file-size limit stands in for a full disk: writes past it fail (EFBIG) instead of killing the process.
+        let command = "ulimit -f \(limitKiB); trap '' XFSZ; exec \"$0\" \"$@\""
+        let run = try ProcessRunner.blindsight(
+            ["run", scene.photo, "--prompts", Self.prompts, "--transcript", transcript, "--out", scene.path("c.png"),
+             "--mask", scene.path("m.png")],
+            environment: ["OLLAMA_HOST": server.baseURL], shell: command)
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.stderr.contains("cannot append to transcript \(transcript)"))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: transcript))
+        #expect(bytes.count <= limitKiB * 1024 && bytes.last == UInt8(ascii: "\n"))
+        let partial = try TranscriptReader.read(path: transcript)
+        #expect(partial.notes.isEmpty && !partial.events.isEmpty)
+    }
+
     @Test func noSecretIsEverWritten() async throws {
         let secret = "sk-test-SECRET-123"
         let scene = try scene()

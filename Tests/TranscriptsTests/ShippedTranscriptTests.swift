@@ -78,12 +78,12 @@ struct ShippedTranscriptTests {
             for reply in example.replies { server.enqueue(reply) }
             let target = Self.folder.appendingPathComponent(example.name + ".jsonl").path
             try? FileManager.default.removeItem(atPath: target)
-            let status = try Self.runFromTranscriptsFolder(
+            let status = try ProcessRunner.blindsight(
                 ["run", "../examples/\(example.image)"] + example.arguments
                     + ["--prompts", "../prompts/default", "--transcript", example.name + ".jsonl",
                        "--transcript-generator", TranscriptHeader.projectGeneratorNote,
                        "--out", example.name + ".cutout.png", "--mask", example.name + ".mask.png"],
-                environment: ["OLLAMA_HOST": server.baseURL])
+                in: Self.folder, environment: ["OLLAMA_HOST": server.baseURL]).status
             for output in [".cutout.png", ".mask.png"] {
                 try? FileManager.default.removeItem(at: Self.folder.appendingPathComponent(example.name + output))
             }
@@ -111,29 +111,9 @@ struct ShippedTranscriptTests {
         let scratch = try TestData.temporaryFolder("replay-shipped")
         for name in Self.shipped {
             let cutout = scratch.appendingPathComponent(name + ".png").path
-            let status = try Self.run(
-                ["replay", "transcripts/\(name)", "--out", cutout], in: TestData.packageRoot, environment: [:])
-            #expect(status == 0, "\(name)")
+            let replay = try ProcessRunner.blindsight(["replay", "transcripts/\(name)", "--out", cutout], in: TestData.packageRoot)
+            #expect(replay.status == 0, "\(name): \(replay.stderr)")
             #expect(FileManager.default.fileExists(atPath: cutout), "\(name)")
         }
-    }
-
-    static func runFromTranscriptsFolder(_ arguments: [String], environment: [String: String]) throws -> Int32 {
-        try run(arguments, in: folder, environment: environment)
-    }
-
-    /// Runs the binary in `folder` (replay resolves the recorded image relative to the transcript).
-    static func run(_ arguments: [String], in folder: URL, environment: [String: String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = BlindsightProcess.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": try TestData.temporaryFolder("home").path]
-            .merging(environment) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 }
