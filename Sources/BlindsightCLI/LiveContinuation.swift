@@ -1,4 +1,3 @@
-import ArgumentParser
 import BlindsightCore
 import Dialogue
 import Foundation

@@ -81,7 +81,9 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         guard outputs.any else { return }
         guard let decision = recorded.decision else { throw TranscriptError.noDecision(path: transcript) }
-        _ = try await session(recorded).writeOutputs(decision, outputs.request, defaultCutout: nil)
+        for file in try await session(recorded).writeOutputs(decision, outputs.request, defaultCutout: nil) {
+            print("wrote \(file.purpose): \(file.path)")
+        }
     }
 
     /// The recorded image and its segmentation, for recomposing or continuing.

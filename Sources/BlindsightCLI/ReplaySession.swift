@@ -14,7 +14,6 @@ struct ReplaySession {
     let imagePath: String
     let picture: Image
     let segmentation: PanopticSegmentation
-    let sourceName: String
 
     /// Loads the image and the segmentation (see ``ReplaySegmentation``).
     init(
@@ -30,7 +29,6 @@ struct ReplaySession {
         self.transcript = transcript
         self.imagePath = located.path
         self.picture = picture
-        sourceName = TranscriptRecording.sourceName(source)
     }
 
     /// The photo and, with marks on, the Set-of-Mark overlay, prepared as a live run prepares them
@@ -55,15 +53,13 @@ struct ReplaySession {
         return try PromptTemplates(directory: folder.path)
     }
 
-    /// Writes the cutout (and mask, preview) of `decision` as a live run does.
+    /// Writes the cutout (and mask, preview) of `decision` as a live run does; returns the files written.
     func writeOutputs(_ decision: Decision, _ outputs: OutputRequest, defaultCutout: String?) throws -> [OutputFile] {
         _ = try KeepSet(sourceIDs: decision.sourceIDs).resolve(in: segmentation, table: transcript.header.panoptic.table)
         guard let cutout = outputs.cutout ?? defaultCutout else { return [] }
-        let files = try CutoutWriter.write(
+        return try CutoutWriter.write(
             decision: decision, segmentation: segmentation, image: picture, cutoutPath: cutout, maskPath: outputs.mask,
             previewPath: outputs.preview, options: outputs.options)
-        for file in files { print("wrote \(file.purpose): \(file.path)") }
-        return files
     }
 }
 
