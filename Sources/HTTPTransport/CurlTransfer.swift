@@ -28,11 +28,7 @@ final class CurlTransfer: Sendable {
         var multi: MultiHandle?
     }
 
-    /// A multi handle pointer, shared with ``cancel()`` only for `curl_multi_wakeup`, which libcurl
-    /// documents as callable from any thread.
-    private struct MultiHandle: @unchecked Sendable {
-        let pointer: UnsafeMutableRawPointer
-    }
+
 
     private let request: HTTPRequest
     private let displayURL: String
@@ -143,11 +139,13 @@ final class CurlTransfer: Sendable {
         }
     }
 
-    /// Drives the transfer with a private multi handle; returns libcurl's result.
+    /// Drives the transfer with a multi handle of its own for the duration (taken from the pool, so
+    /// kept-alive connections are reused); returns libcurl's result.
     private func perform(_ easy: UnsafeMutableRawPointer) -> CURLcode {
-        guard let multi = curl_multi_init() else { return CURLE_OUT_OF_MEMORY }
+        let origin = MultiHandlePool.origin(of: request.url)
+        guard let handle = MultiHandlePool.shared.take(for: origin) else { return CURLE_OUT_OF_MEMORY }
+        let multi = handle.pointer
         curl_multi_add_handle(multi, easy)
-        let handle = MultiHandle(pointer: multi)
         state.withLock { state in
             state.multi = handle
             state.lastActivity = .now
@@ -155,7 +153,7 @@ final class CurlTransfer: Sendable {
         defer {
             state.withLock { $0.multi = nil }
             curl_multi_remove_handle(multi, easy)
-            curl_multi_cleanup(multi)
+            MultiHandlePool.shared.give(handle, origin: origin)
         }
         var running: Int32 = 1
         while running > 0 {
@@ -276,6 +274,63 @@ final class CurlTransfer: Sendable {
     fileprivate var shouldAbort: Bool { abortReason != nil }
 
     private func milliseconds(_ seconds: Double) -> Int { Int((seconds * 1000).rounded(.up)) }
+}
+
+/// A multi handle pointer. Shared with ``CurlTransfer/cancel()`` only for `curl_multi_wakeup`, which
+/// libcurl documents as callable from any thread; otherwise used by one transfer thread at a time.
+struct MultiHandle: @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer
+}
+
+/// Idle multi handles by the server they last talked to. Each keeps its own connection cache, so a
+/// later transfer to the same server reuses the kept-alive connection (and TLS session) instead of
+/// connecting again.
+final class MultiHandlePool: Sendable {
+    static let shared = MultiHandlePool()
+
+    private struct Idle {
+        var origin: String
+        var handle: MultiHandle
+        var since: ContinuousClock.Instant
+    }
+
+    private let idle = Mutex<[Idle]>([])
+    /// Idle handles kept per server, and how long an idle handle (with its connections) is kept.
+    private let perOrigin = 2
+    private let maxIdle = Duration.seconds(120)
+
+    /// The handle most recently used with `origin`, or a new one.
+    func take(for origin: String) -> MultiHandle? {
+        let reused = idle.withLock { idle -> MultiHandle? in
+            guard let index = idle.lastIndex(where: { $0.origin == origin }) else { return nil }
+            return idle.remove(at: index).handle
+        }
+        return reused ?? curl_multi_init().map(MultiHandle.init)
+    }
+
+    /// Returns a handle no transfer uses any more. Handles idle for long, and the oldest beyond a
+    /// few per server, are closed with their connections.
+    func give(_ handle: MultiHandle, origin: String) {
+        let now = ContinuousClock.now
+        let closed = idle.withLock { idle -> [MultiHandle] in
+            idle.append(Idle(origin: origin, handle: handle, since: now))
+            var closed = idle.filter { now - $0.since > maxIdle }.map(\.handle)
+            idle.removeAll { now - $0.since > maxIdle }
+            if let oldest = idle.firstIndex(where: { $0.origin == origin }),
+                idle.count(where: { $0.origin == origin }) > perOrigin
+            {
+                closed.append(idle.remove(at: oldest).handle)
+            }
+            return closed
+        }
+        for handle in closed { curl_multi_cleanup(handle.pointer) }
+    }
+
+    /// Scheme, host and port of `url`: what a kept-alive connection is good for.
+    static func origin(of url: String) -> String {
+        guard let components = URLComponents(string: url) else { return url }
+        return "\(components.scheme ?? "")://\(components.host ?? ""):\(components.port.map(String.init) ?? "")"
+    }
 }
 
 private func transfer(_ context: UnsafeMutableRawPointer?) -> CurlTransfer? {

@@ -19,6 +19,19 @@ struct HTTPClientTests {
         #expect(String(decoding: response.body, as: UTF8.self) == #"{"ok":true}"#)
     }
 
+    @Test("consecutive requests to one server reuse the kept-alive connection")
+    func connectionReuse() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        for _ in 0..<3 {
+            server.enqueue(.json("{}"), path: "/again")
+            _ = try await client.send(HTTPRequest(url: server.baseURL + "/again"))
+        }
+        let ports = Set(server.requests.compactMap(\.clientPort))
+        #expect(server.requests.count == 3)
+        #expect(ports.count == 1, "client ports: \(ports)")
+    }
+
     @Test("POST sends the body and headers")
     func postSendsBodyAndHeaders() async throws {
         let server = try await FakeModelServer()
