@@ -139,11 +139,14 @@ final class CurlTransfer: Sendable {
         }
     }
 
-    /// Drives the transfer with a multi handle of its own for the duration (taken from the pool, so
-    /// kept-alive connections are reused); returns libcurl's result.
+    /// Drives the transfer with a multi handle of its own for the duration (from the pool when the
+    /// connection may be kept, so kept-alive connections are reused); returns libcurl's result.
     private func perform(_ easy: UnsafeMutableRawPointer) -> CURLcode {
         let origin = MultiHandlePool.origin(of: request.url)
-        guard let handle = MultiHandlePool.shared.take(for: origin) else { return CURLE_OUT_OF_MEMORY }
+        let pool = request.reusesConnection ? MultiHandlePool.shared : nil
+        guard let handle = pool?.take(for: origin) ?? curl_multi_init().map(MultiHandle.init) else {
+            return CURLE_OUT_OF_MEMORY
+        }
         let multi = handle.pointer
         curl_multi_add_handle(multi, easy)
         state.withLock { state in
@@ -153,7 +156,7 @@ final class CurlTransfer: Sendable {
         defer {
             state.withLock { $0.multi = nil }
             curl_multi_remove_handle(multi, easy)
-            MultiHandlePool.shared.give(handle, origin: origin)
+            if let pool { pool.give(handle, origin: origin) } else { curl_multi_cleanup(multi) }
         }
         var running: Int32 = 1
         while running > 0 {
