@@ -25,6 +25,17 @@ struct StreamingBackendTests {
         #expect(reply.completion.timeToFirstDelta != nil)
     }
 
+    @Test("timings: the first delta comes after the server's delay, the end after the first delta")
+    func timings() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(ScriptedResponse.ollamaStream(content: "ok").delayed(by: 0.2))
+        let reply = try await collect(ollama(server), question)
+        let first = try #require(reply.completion.timeToFirstDelta)
+        #expect(first >= 0.2)
+        #expect(reply.completion.totalSeconds >= first)
+    }
+
     @Test("reasoning in the `reasoning` field (vLLM, Ollama's /v1)")
     func reasoningField() async throws {
         let server = try await FakeModelServer()
