@@ -2,10 +2,10 @@ import CCurl
 import Foundation
 import Synchronization
 
-/// One libcurl transfer on its own thread: an easy handle driven by a private multi handle, so the
-/// thread can sleep in `curl_multi_poll` and be woken at once by ``cancel()`` (`curl_multi_wakeup`
-/// is the one libcurl call that is safe from another thread). An idle watchdog aborts transfers that
-/// receive nothing for longer than the idle timeout.
+/// One libcurl transfer on its own thread: an easy handle driven by a multi handle that no other
+/// transfer uses meanwhile, so the thread can sleep in `curl_multi_poll` and be woken at once by
+/// ``cancel()`` (`curl_multi_wakeup` is the one libcurl call that is safe from another thread). An
+/// idle watchdog aborts transfers that receive nothing for longer than the idle timeout.
 final class CurlTransfer: Sendable {
     /// The status line and headers of the final (non-1xx) response.
     struct Head: Sendable {
@@ -27,8 +27,6 @@ final class CurlTransfer: Sendable {
         /// The multi handle while the transfer runs, for `curl_multi_wakeup`.
         var multi: MultiHandle?
     }
-
-
 
     private let request: HTTPRequest
     private let displayURL: String
@@ -277,63 +275,6 @@ final class CurlTransfer: Sendable {
     fileprivate var shouldAbort: Bool { abortReason != nil }
 
     private func milliseconds(_ seconds: Double) -> Int { Int((seconds * 1000).rounded(.up)) }
-}
-
-/// A multi handle pointer. Shared with ``CurlTransfer/cancel()`` only for `curl_multi_wakeup`, which
-/// libcurl documents as callable from any thread; otherwise used by one transfer thread at a time.
-struct MultiHandle: @unchecked Sendable {
-    let pointer: UnsafeMutableRawPointer
-}
-
-/// Idle multi handles by the server they last talked to. Each keeps its own connection cache, so a
-/// later transfer to the same server reuses the kept-alive connection (and TLS session) instead of
-/// connecting again.
-final class MultiHandlePool: Sendable {
-    static let shared = MultiHandlePool()
-
-    private struct Idle {
-        var origin: String
-        var handle: MultiHandle
-        var since: ContinuousClock.Instant
-    }
-
-    private let idle = Mutex<[Idle]>([])
-    /// Idle handles kept per server, and how long an idle handle (with its connections) is kept.
-    private let perOrigin = 2
-    private let maxIdle = Duration.seconds(120)
-
-    /// The handle most recently used with `origin`, or a new one.
-    func take(for origin: String) -> MultiHandle? {
-        let reused = idle.withLock { idle -> MultiHandle? in
-            guard let index = idle.lastIndex(where: { $0.origin == origin }) else { return nil }
-            return idle.remove(at: index).handle
-        }
-        return reused ?? curl_multi_init().map(MultiHandle.init)
-    }
-
-    /// Returns a handle no transfer uses any more. Handles idle for long, and the oldest beyond a
-    /// few per server, are closed with their connections.
-    func give(_ handle: MultiHandle, origin: String) {
-        let now = ContinuousClock.now
-        let closed = idle.withLock { idle -> [MultiHandle] in
-            idle.append(Idle(origin: origin, handle: handle, since: now))
-            var closed = idle.filter { now - $0.since > maxIdle }.map(\.handle)
-            idle.removeAll { now - $0.since > maxIdle }
-            if let oldest = idle.firstIndex(where: { $0.origin == origin }),
-                idle.count(where: { $0.origin == origin }) > perOrigin
-            {
-                closed.append(idle.remove(at: oldest).handle)
-            }
-            return closed
-        }
-        for handle in closed { curl_multi_cleanup(handle.pointer) }
-    }
-
-    /// Scheme, host and port of `url`: what a kept-alive connection is good for.
-    static func origin(of url: String) -> String {
-        guard let components = URLComponents(string: url) else { return url }
-        return "\(components.scheme ?? "")://\(components.host ?? ""):\(components.port.map(String.init) ?? "")"
-    }
 }
 
 private func transfer(_ context: UnsafeMutableRawPointer?) -> CurlTransfer? {
