@@ -2,10 +2,10 @@ import CCurl
 import Foundation
 import Synchronization
 
-/// One libcurl transfer on its own thread: an easy handle driven by a private multi handle, so the
-/// thread can sleep in `curl_multi_poll` and be woken at once by ``cancel()`` (`curl_multi_wakeup`
-/// is the one libcurl call that is safe from another thread). An idle watchdog aborts transfers that
-/// receive nothing for longer than the idle timeout.
+/// One libcurl transfer on its own thread: an easy handle driven by a multi handle that no other
+/// transfer uses meanwhile, so the thread can sleep in `curl_multi_poll` and be woken at once by
+/// ``cancel()`` (`curl_multi_wakeup` is the one libcurl call that is safe from another thread). An
+/// idle watchdog aborts transfers that receive nothing for longer than the idle timeout.
 final class CurlTransfer: Sendable {
     /// The status line and headers of the final (non-1xx) response.
     struct Head: Sendable {
@@ -26,12 +26,6 @@ final class CurlTransfer: Sendable {
         var abort: Abort?
         /// The multi handle while the transfer runs, for `curl_multi_wakeup`.
         var multi: MultiHandle?
-    }
-
-    /// A multi handle pointer, shared with ``cancel()`` only for `curl_multi_wakeup`, which libcurl
-    /// documents as callable from any thread.
-    private struct MultiHandle: @unchecked Sendable {
-        let pointer: UnsafeMutableRawPointer
     }
 
     private let request: HTTPRequest
@@ -143,11 +137,16 @@ final class CurlTransfer: Sendable {
         }
     }
 
-    /// Drives the transfer with a private multi handle; returns libcurl's result.
+    /// Drives the transfer with a multi handle of its own for the duration (from the pool when the
+    /// connection may be kept, so kept-alive connections are reused); returns libcurl's result.
     private func perform(_ easy: UnsafeMutableRawPointer) -> CURLcode {
-        guard let multi = curl_multi_init() else { return CURLE_OUT_OF_MEMORY }
+        let origin = MultiHandlePool.origin(of: request.url)
+        let pool = request.reusesConnection ? MultiHandlePool.shared : nil
+        guard let handle = pool?.take(for: origin) ?? curl_multi_init().map(MultiHandle.init) else {
+            return CURLE_OUT_OF_MEMORY
+        }
+        let multi = handle.pointer
         curl_multi_add_handle(multi, easy)
-        let handle = MultiHandle(pointer: multi)
         state.withLock { state in
             state.multi = handle
             state.lastActivity = .now
@@ -155,7 +154,7 @@ final class CurlTransfer: Sendable {
         defer {
             state.withLock { $0.multi = nil }
             curl_multi_remove_handle(multi, easy)
-            curl_multi_cleanup(multi)
+            if let pool { pool.give(handle, origin: origin) } else { curl_multi_cleanup(multi) }
         }
         var running: Int32 = 1
         while running > 0 {

@@ -70,17 +70,26 @@ public struct HTTPRequest: Sendable, Hashable {
     public var headers: HTTPHeaders
     public var body: Data?
     public var timeouts: HTTPTimeouts
+    /// Whether the connection may be kept for later requests to the same server. Nil (the default)
+    /// keeps HTTPS connections, where a new TLS handshake costs round trips, and closes plain-HTTP
+    /// ones: those are mostly local servers, where connecting is nearly free and a reused connection
+    /// can meet a server's Nagle delay (40 ms) on its first bytes.
+    public var keepAlive: Bool?
 
     public init(
         method: String = "GET", url: String, headers: HTTPHeaders = HTTPHeaders(), body: Data? = nil,
-        timeouts: HTTPTimeouts = HTTPTimeouts()
+        timeouts: HTTPTimeouts = HTTPTimeouts(), keepAlive: Bool? = nil
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeouts = timeouts
+        self.keepAlive = keepAlive
     }
+
+    /// ``keepAlive`` with the default applied.
+    var reusesConnection: Bool { keepAlive ?? url.lowercased().hasPrefix("https:") }
 
     /// A POST of a JSON body, with `Content-Type: application/json`.
     public static func postJSON(

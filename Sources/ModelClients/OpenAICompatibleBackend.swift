@@ -54,13 +54,20 @@ struct OpenAIWire: ChatWire {
             case .jsonSchema:
                 body["response_format"] = .object([
                     "type": .string("json_schema"),
-                    "json_schema": .object(["name": .string(request.responseSchemaName), "schema": schema]),
+                    "json_schema": .object(["name": .string(Self.schemaName(request.responseSchemaName)), "schema": schema]),
                 ])
             case .jsonObject: body["response_format"] = .object(["type": .string("json_object")])
             case .none: break
             }
         }
         return .postJSON(url: url, body: WireJSON.encode(settings.merged(into: body)), headers: headers, timeouts: timeouts)
+    }
+
+    /// `name` made valid for OpenAI (`[a-zA-Z0-9_-]{1,64}`).
+    static func schemaName(_ name: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+        let cleaned = String(name.map { allowed.contains($0) ? $0 : "_" }.prefix(64))
+        return cleaned.isEmpty ? "reply" : cleaned
     }
 
     private func message(_ message: ChatMessage) -> JSONValue {

@@ -21,6 +21,8 @@ public final class FakeModelServer: Sendable {
         public var body: Data
         /// The body parsed as JSON, when it is JSON.
         public var json: BlindsightCore.JSONValue?
+        /// The client's port: requests on one kept-alive connection share it.
+        public var clientPort: Int?
     }
 
     private struct State {
@@ -92,7 +94,7 @@ public final class FakeModelServer: Sendable {
         }
         let received = ReceivedRequest(
             method: request.method.rawValue, path: request.path, headers: headers, body: body,
-            json: try? JSONDecoder().decode(BlindsightCore.JSONValue.self, from: body))
+            json: try? JSONDecoder().decode(BlindsightCore.JSONValue.self, from: body), clientPort: clientPort(request))
         let (scripted, models) = state.withLock { state -> (ScriptedResponse?, [String]) in
             state.received.append(received)
             for key in [request.path, anyPath] where !(state.queues[key]?.isEmpty ?? true) {
@@ -112,6 +114,13 @@ public final class FakeModelServer: Sendable {
         default:
             return ScriptedResponse.error(status: 500, message: "fake server: no scripted response for \(request.path)")
                 .httpResponse()
+        }
+    }
+
+    private static func clientPort(_ request: FlyingFox.HTTPRequest) -> Int? {
+        switch request.remoteAddress {
+        case .ip4(_, let port), .ip6(_, let port): Int(port)
+        default: nil
         }
     }
 

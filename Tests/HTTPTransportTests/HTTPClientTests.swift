@@ -19,6 +19,19 @@ struct HTTPClientTests {
         #expect(String(decoding: response.body, as: UTF8.self) == #"{"ok":true}"#)
     }
 
+    @Test("kept-alive connections are reused when asked (the default for HTTPS), closed otherwise", arguments: [true, false])
+    func connectionReuse(keepAlive: Bool) async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        for _ in 0..<3 {
+            server.enqueue(.json("{}"), path: "/again")
+            _ = try await client.send(HTTPRequest(url: server.baseURL + "/again", keepAlive: keepAlive))
+        }
+        let ports = Set(server.requests.compactMap(\.clientPort))
+        #expect(server.requests.count == 3)
+        #expect(ports.count == (keepAlive ? 1 : 3), "client ports: \(ports)")
+    }
+
     @Test("POST sends the body and headers")
     func postSendsBodyAndHeaders() async throws {
         let server = try await FakeModelServer()

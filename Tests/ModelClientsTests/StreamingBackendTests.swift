@@ -25,6 +25,17 @@ struct StreamingBackendTests {
         #expect(reply.completion.timeToFirstDelta != nil)
     }
 
+    @Test("timings: the first delta comes after the server's delay, the end after the first delta")
+    func timings() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(ScriptedResponse.ollamaStream(content: "ok").delayed(by: 0.2))
+        let reply = try await collect(ollama(server), question)
+        let first = try #require(reply.completion.timeToFirstDelta)
+        #expect(first >= 0.2)
+        #expect(reply.completion.totalSeconds >= first)
+    }
+
     @Test("reasoning in the `reasoning` field (vLLM, Ollama's /v1)")
     func reasoningField() async throws {
         let server = try await FakeModelServer()
@@ -109,7 +120,7 @@ struct StreamingBackendTests {
         let image = ImageAttachment(mimeType: "image/jpeg", data: Data([0xFF, 0xD8, 0xFF]))
         let request = ChatRequest(
             messages: [ChatMessage(role: .system, content: "Be brief."), ChatMessage(role: .user, content: "Look", images: [image])],
-            temperature: 0, seed: 7, maxTokens: 64, responseSchema: schema, responseSchemaName: "answer")
+            temperature: 0, seed: 7, maxTokens: 64, responseSchema: schema, responseSchemaName: "seer answer")
         _ = try await collect(openAI(server, key: "sk-test-SECRET-123"), request)
         let received = try #require(server.requests(to: "/v1/chat/completions").first)
         #expect(received.headers["authorization"] == "Bearer sk-test-SECRET-123")
@@ -121,7 +132,7 @@ struct StreamingBackendTests {
         #expect(body["seed"] == .number(7))
         #expect(body["max_tokens"] == .number(64))
         #expect(body["response_format"]?["type"] == .string("json_schema"))
-        #expect(body["response_format"]?["json_schema"]?["name"] == .string("answer"))
+        #expect(body["response_format"]?["json_schema"]?["name"] == .string("seer_answer"), "made valid for OpenAI")
         #expect(body["response_format"]?["json_schema"]?["schema"] == schema)
         guard case .array(let messages) = body["messages"], messages.count == 2,
               case .array(let parts) = messages[1]["content"], parts.count == 2 else {
