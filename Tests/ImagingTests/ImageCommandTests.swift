@@ -52,5 +52,7 @@ struct ImageCommandTests {
         #expect(missing.status == 3 && missing.stderr.contains("/nonexistent/x.png"))
         let usage = try await BlindsightProcess.run(["image", "convert", "a.png", "b.png", "--max-side", "0"])
         #expect(usage.status == 2)
+        let unknownExtension = try await BlindsightProcess.run(["image", "convert", "a.png", "b.webp"])
+        #expect(unknownExtension.status == 2)
     }
 }
