@@ -1,9 +1,10 @@
 import CImagingShims
 import CJPEG
 
-/// JPEG decoding through libjpeg-turbo's classic libjpeg API (see the `CImagingShims` C target): baseline, extended, progressive, arithmetic,
-/// restart markers; gray -> gray8, colour -> rgb8, CMYK/YCCK -> rgb8 (Adobe-inverted when an Adobe
-/// APP14 segment is present, as Photoshop writes them). EXIF orientation is applied afterwards.
+/// JPEG decoding through libjpeg-turbo's classic libjpeg API (see the `CImagingShims` C target):
+/// baseline, extended, progressive, arithmetic, restart markers; gray -> gray8, colour -> rgb8,
+/// CMYK/YCCK -> rgb8 (Adobe-inverted when an Adobe APP14 segment is present, as Photoshop writes them).
+/// EXIF orientation is applied afterwards.
 enum JPEGDecoder {
     static func decode(_ bytes: [UInt8], name: String, options: DecodeOptions) throws(ImageError) -> Image {
         let markers = try JPEGMarkers.scan(bytes, name: name)
@@ -15,9 +16,10 @@ enum JPEGDecoder {
             throw ImageError(.unsupported, file: name, detail: "lossless JPEG")
         }
         try checkPixelLimit(width: markers.width, height: markers.height, maxPixels: options.maxPixels, name: name)
-        var image = try withExtendedLifetime(bytes) { () throws(ImageError) -> Image in
-            try decodePixels(bytes, name: name, maxPixels: options.maxPixels,
-                             scaleEighths: scaleEighths(markers, maxSide: options.maxSide))
+        let scale = scaleEighths(markers, maxSide: options.maxSide)
+        // libjpeg reads the bytes in place until the reader is closed, inside this closure.
+        var image = try bytes.withUnsafeBufferPointer { (data) throws(ImageError) -> Image in
+            try decodePixels(data, name: name, maxPixels: options.maxPixels, scaleEighths: scale)
         }
         if options.applyOrientation { image = image.oriented(markers.orientation) }
         if let maxSide = options.maxSide { image = image.downscaled(toMaxSide: maxSide) }
@@ -25,14 +27,12 @@ enum JPEGDecoder {
     }
 
     /// Runs libjpeg: header, DCT-scaled decompression, CMYK conversion.
-    private static func decodePixels(_ bytes: [UInt8], name: String, maxPixels: Int,
+    private static func decodePixels(_ data: UnsafeBufferPointer<UInt8>, name: String, maxPixels: Int,
                                      scaleEighths: Int) throws(ImageError) -> Image {
         var message = [CChar](repeating: 0, count: 256)
         var reader: OpaquePointer?
         var header = bsimg_jpeg_header()
-        var status = bytes.withUnsafeBufferPointer {
-            bsimg_jpeg_open($0.baseAddress, $0.count, &reader, &header, &message, message.count)
-        }
+        var status = bsimg_jpeg_open(data.baseAddress, data.count, &reader, &header, &message, message.count)
         guard status == BSIMG_OK, let reader else { throw error(status, message, name: name) }
         defer { bsimg_jpeg_close(reader) }
         try checkPixelLimit(width: Int(header.width), height: Int(header.height), maxPixels: maxPixels, name: name)

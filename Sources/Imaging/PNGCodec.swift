@@ -27,20 +27,20 @@ enum PNGDecoder {
         }
     }
 
+    /// Runs `body` with an open libpng reader over `bytes` (read in place until the reader closes).
     private static func withReader<T>(
         _ bytes: [UInt8], name: String,
         _ body: (OpaquePointer, bsimg_png_header) throws(ImageError) -> T
     ) throws(ImageError) -> T {
-        var reader: OpaquePointer?
-        var header = bsimg_png_header()
-        var message = [CChar](repeating: 0, count: 256)
-        let status = bytes.withUnsafeBufferPointer {
-            bsimg_png_open($0.baseAddress, $0.count, &reader, &header, &message, message.count)
+        try bytes.withUnsafeBufferPointer { (data) throws(ImageError) -> T in
+            var reader: OpaquePointer?
+            var header = bsimg_png_header()
+            var message = [CChar](repeating: 0, count: 256)
+            let status = bsimg_png_open(data.baseAddress, data.count, &reader, &header, &message, message.count)
+            guard status == BSIMG_OK, let reader else { throw error(status, message, name: name) }
+            defer { bsimg_png_close(reader) }
+            return try body(reader, header)
         }
-        guard status == BSIMG_OK, let reader else { throw error(status, message, name: name) }
-        defer { bsimg_png_close(reader) }
-        // The reader points into `bytes`; keep them alive and unmoved while it is used.
-        return try withExtendedLifetime(bytes) { () throws(ImageError) -> T in try body(reader, header) }
     }
 
     private static func imageInfo(_ header: bsimg_png_header) -> ImageInfo {
