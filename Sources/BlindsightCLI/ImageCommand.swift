@@ -35,7 +35,8 @@ struct ImageInfoCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
-        print("""
+        print(
+            """
             file: \(file)
             format: \(info.format.rawValue)
             size: \(info.uprightWidth)x\(info.uprightHeight) upright (stored \(info.width)x\(info.height))

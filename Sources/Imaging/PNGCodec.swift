@@ -13,7 +13,9 @@ enum PNGDecoder {
 
     static func decode(_ bytes: [UInt8], name: String, maxPixels: Int) throws(ImageError) -> Image {
         try withReader(bytes, name: name) { (reader, header) throws(ImageError) -> Image in
-            let width = Int(header.width), height = Int(header.height), channels = Int(header.out_channels)
+            let width = Int(header.width)
+            let height = Int(header.height)
+            let channels = Int(header.out_channels)
             try checkPixelLimit(width: width, height: height, maxPixels: maxPixels, name: name)
             let count = width * height * channels
             var status = BSIMG_OK
@@ -44,15 +46,17 @@ enum PNGDecoder {
     }
 
     private static func imageInfo(_ header: bsimg_png_header) -> ImageInfo {
-        let (colorType, channels): (String, Int) = switch header.color_type {
-        case 0: ("gray", 1)
-        case 2: ("rgb", 3)
-        case 3: ("palette", 1)
-        case 4: ("gray+alpha", 2)
-        default: ("rgba", 4)
-        }
-        return ImageInfo(format: .png, width: Int(header.width), height: Int(header.height), orientation: 1,
-                         colorType: colorType, bitDepth: Int(header.bit_depth), channels: channels)
+        let (colorType, channels): (String, Int) =
+            switch header.color_type {
+            case 0: ("gray", 1)
+            case 2: ("rgb", 3)
+            case 3: ("palette", 1)
+            case 4: ("gray+alpha", 2)
+            default: ("rgba", 4)
+            }
+        return ImageInfo(
+            format: .png, width: Int(header.width), height: Int(header.height), orientation: 1,
+            colorType: colorType, bitDepth: Int(header.bit_depth), channels: channels)
     }
 
     private static func error(_ status: bsimg_status, _ message: [CChar], name: String) -> ImageError {
@@ -77,8 +81,9 @@ func shimMessage(_ buffer: [CChar]) -> String {
 func checkPixelLimit(width: Int, height: Int, maxPixels: Int, name: String) throws(ImageError) {
     let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
     guard !overflow, pixels <= maxPixels else {
-        throw ImageError(.tooLarge, file: name,
-                         detail: "\(width)x\(height) exceeds the limit of \(maxPixels) pixels")
+        throw ImageError(
+            .tooLarge, file: name,
+            detail: "\(width)x\(height) exceeds the limit of \(maxPixels) pixels")
     }
     guard width > 0, height > 0 else {
         throw ImageError(.badHeader, file: name, detail: "image has no pixels (\(width)x\(height))")
@@ -100,16 +105,18 @@ public enum PNGEncoder {
         guard image.width > 0, image.height > 0 else {
             throw ImageError(.encodeFailed, file: "image", detail: "PNG needs at least one pixel")
         }
-        let (level, adaptive): (Int32, Int32) = switch effort {
-        case .fast: (1, 0)
-        case .small: (5, 1)
-        }
+        let (level, adaptive): (Int32, Int32) =
+            switch effort {
+            case .fast: (1, 0)
+            case .small: (5, 1)
+            }
         var out: UnsafeMutablePointer<UInt8>?
         var size = 0
         var message = [CChar](repeating: 0, count: 256)
         let status = image.pixels.withUnsafeBufferPointer {
-            bsimg_png_encode($0.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.format.channels),
-                             level, adaptive, &out, &size, &message, message.count)
+            bsimg_png_encode(
+                $0.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.format.channels),
+                level, adaptive, &out, &size, &message, message.count)
         }
         defer { bsimg_free(out) }
         guard status == BSIMG_OK, let out else {
