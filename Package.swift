@@ -47,9 +47,7 @@ let package = Package(
         .target(
             name: "ModelClients",
             dependencies: ["BlindsightCore", "HTTPTransport", "Imaging", .product(name: "Yams", package: "Yams")]),
-        .target(
-            name: "Panoptic", dependencies: ["BlindsightCore", "Imaging", "HTTPTransport"],
-            resources: [.copy("Resources")]),
+        .target(name: "Panoptic", dependencies: ["BlindsightCore", "Imaging", "HTTPTransport"]),
         .target(name: "Compositor", dependencies: ["BlindsightCore", "Imaging", "Panoptic"]),
         .target(
             name: "Dialogue",

@@ -5,8 +5,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-# Pillow is the reference for the JPEG comparison tests (they skip, saying why, when it is missing).
-python3 -c "import PIL, numpy" 2>/dev/null || python3 -m pip install -q pillow numpy >/dev/null 2>&1 || true
-swift build --build-tests
-swift test --skip-build --parallel 2>&1 | tee /tmp/blindsight-test.log | grep -vE '^\[[0-9]+/[0-9]+\]' || true
-exit "${PIPESTATUS[0]}"
+# Python references for some tests (each skips, saying why, when its package is missing):
+# Pillow for the JPEG comparisons, jsonschema for transcript validation, pytest for the reference server.
+python3 -c "import PIL, numpy, jsonschema, pytest" 2>/dev/null \
+    || python3 -m pip install -q pillow numpy jsonschema pytest >/dev/null 2>&1 || true
+
+set +e
+swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]'
+build_status=${PIPESTATUS[0]}
+if [ "$build_status" -ne 0 ]; then echo "test.sh: build failed" >&2; exit 1; fi
+swift test --skip-build --parallel 2>&1 | tee /tmp/blindsight-test.log | grep -vE '^\[[0-9]+/[0-9]+\]'
+swift_status=${PIPESTATUS[0]}
+set -e
+
+# The reference panoptic server's tests (skipped, with the reason, when torch/transformers are absent).
+python_status=0
+if python3 -c "import pytest" 2>/dev/null; then
+    python3 -m pytest -q servers/panoptic || python_status=$?
+else
+    echo "test.sh: pytest not available; reference server tests not run" >&2
+fi
+
+if [ "$swift_status" -ne 0 ] || [ "$python_status" -ne 0 ]; then exit 1; fi

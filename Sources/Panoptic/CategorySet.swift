@@ -68,15 +68,17 @@ public struct CategorySet: Sendable, Equatable {
 // MARK: - Loading
 
 extension CategorySet {
-    /// The 133 COCO panoptic categories shipped with Blindsight (from cocodataset/panopticapi).
+    /// The 133 COCO panoptic categories shipped with Blindsight (from cocodataset/panopticapi), embedded in
+    /// the binary from `data/coco-panoptic-categories.json` by `scripts/gen-categories.py`.
     public static let cocoPanoptic: CategorySet = {
-        guard let url = Bundle.module.url(forResource: "Resources/coco-panoptic-categories", withExtension: "json")
-        else { fatalError("Panoptic: the bundled coco-panoptic-categories.json resource is missing") }
-        do throws(PanopticError) {
-            return try load(path: url.path, name: "COCO panoptic")
-        } catch {
-            fatalError("Panoptic: the bundled category file is broken: \(error.message)")
-        }
+        let names = cocoPanopticTable.map(\.name)
+        return CategorySet(
+            name: "COCO panoptic",
+            categories: cocoPanopticTable.map {
+                PanopticCategory(
+                    id: $0.id, name: $0.name, label: naturalLabel(for: $0.name, siblings: names), isThing: $0.isThing,
+                    supercategory: $0.supercategory)
+            })
     }()
 
     /// Reads a category file: either `{"categories": [...]}` or a bare list, each entry with `id`, `name`,

@@ -110,11 +110,11 @@ struct HTTPClientTests {
         let server = try await FakeModelServer()
         defer { Task { await server.stop() } }
         server.enqueue(ScriptedResponse(pieces: [.bytes(Data("a".utf8)), .pause(30), .bytes(Data("b".utf8))]))
-        let request = HTTPRequest(url: server.baseURL + "/stall", timeouts: HTTPTimeouts(idle: 0.3))
+        let request = HTTPRequest(url: server.baseURL + "/stall", timeouts: HTTPTimeouts(idle: 1.5))
         let error = await #expect(throws: HTTPError.self) { try await client.send(request) }
         #expect(error?.code == .idleStall)
         #expect(error?.isTransient == true)
-        #expect(error?.message == "\(server.baseURL)/stall stopped sending data (nothing received for 0.3 s)")
+        #expect(error?.message == "\(server.baseURL)/stall stopped sending data (nothing received for 1.5 s)")
     }
 
     @Test("a body cut off mid-way is a broken connection, not a short answer")

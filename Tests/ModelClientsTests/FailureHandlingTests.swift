@@ -127,9 +127,9 @@ struct FailureHandlingTests {
     func stallThenRetry() async throws {
         let server = try await FakeModelServer()
         defer { Task { await server.stop() } }
-        server.enqueue(ScriptedResponse.openAIStream(content: "late").delayed(by: 20), .openAIStream(content: "on time"))
+        server.enqueue(ScriptedResponse.openAIStream(content: "late").delayed(by: 30), .openAIStream(content: "on time"))
         let waits = RecordedWaits()
-        let reply = try await collect(openAI(server, policy: waits.policy(), idle: 0.3), question)
+        let reply = try await collect(openAI(server, policy: waits.policy(), idle: 1.5), question)
         #expect(reply.completion.content == "on time")
         #expect(reply.completion.attempts == 2)
     }
@@ -139,8 +139,8 @@ struct FailureHandlingTests {
         let server = try await FakeModelServer()
         defer { Task { await server.stop() } }
         let full = ScriptedResponse.openAIStream(content: "partial answer here")
-        server.enqueue(full.stalling(afterBytes: full.bodyBytes.count - 40, for: 20))
-        let error = try #require(await failure(openAI(server, idle: 0.3), question))
+        server.enqueue(full.stalling(afterBytes: full.bodyBytes.count - 40, for: 30))
+        let error = try #require(await failure(openAI(server, idle: 1.5), question))
         #expect(error.kind == .streamCut)
         #expect(error.message.contains("stopped sending data"))
     }

@@ -67,3 +67,14 @@ struct CategorySetTests {
         #expect(missing.message.contains("absent.json"))
     }
 }
+
+@Suite("Embedded COCO category table")
+struct EmbeddedCategoryTableTests {
+    @Test("the table compiled into the binary matches data/coco-panoptic-categories.json")
+    func embeddedTableMatchesDataFile() throws {
+        let path = TestData.packageRoot.appendingPathComponent("data/coco-panoptic-categories.json").path
+        let fromFile = try CategorySet.load(path: path)
+        #expect(fromFile.categories == CategorySet.cocoPanoptic.categories)
+        #expect(CategorySet.cocoPanoptic.categories.count == 133)
+    }
+}

@@ -32,7 +32,7 @@ DEFAULT_PORT = 22344
 MAX_BODY_BYTES = 64 * 1024 * 1024
 ACCEPTED_TYPES = ("image/jpeg", "image/png")
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_CATEGORIES = os.path.join(HERE, "..", "..", "Sources", "Panoptic", "Resources", "coco-panoptic-categories.json")
+DEFAULT_CATEGORIES = os.path.join(HERE, "..", "..", "data", "coco-panoptic-categories.json")
 
 
 class RequestError(Exception):
