@@ -35,7 +35,8 @@ struct ImageInfoCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
-        print("""
+        print(
+            """
             file: \(file)
             format: \(info.format.rawValue)
             size: \(info.uprightWidth)x\(info.uprightHeight) upright (stored \(info.width)x\(info.height))
@@ -69,8 +70,8 @@ struct ImageConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Decode an image, turn it upright, optionally downscale it, and write PNG (or JPEG).",
         discussion: """
-            The output format follows OUT's extension: .png (default for anything else) or .jpg/.jpeg \
-            (alpha dropped). The output is written atomically: on any error no file is left.
+            The output format follows OUT's extension: .png, or .jpg/.jpeg (alpha dropped). The output is \
+            written atomically: on any error no file is left.
             """
     )
 
@@ -96,14 +97,21 @@ struct ImageConvertCommand: ParsableCommand {
         if let maxSide, maxSide < 1 { throw ValidationError("--max-side must be at least 1") }
         guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
         guard maxPixels >= 1 else { throw ValidationError("--max-pixels must be at least 1") }
+        guard writesJPEG || output.lowercased().hasSuffix(".png") else {
+            throw ValidationError("OUT must end in .png, .jpg or .jpeg: \(output)")
+        }
+    }
+
+    private var writesJPEG: Bool {
+        let lowercased = output.lowercased()
+        return lowercased.hasSuffix(".jpg") || lowercased.hasSuffix(".jpeg")
     }
 
     func run() throws {
         let image = try ImageDecoder.decodeFile(
             atPath: input, options: DecodeOptions(maxPixels: maxPixels, maxSide: maxSide))
-        let lowercased = output.lowercased()
         let bytes: Int
-        if lowercased.hasSuffix(".jpg") || lowercased.hasSuffix(".jpeg") {
+        if writesJPEG {
             bytes = try ImageFile.writeJPEG(image, toPath: output, quality: quality)
         } else {
             bytes = try ImageFile.writePNG(image, toPath: output, effort: effort)

@@ -18,7 +18,6 @@ static inline uint8_t paeth(int a, int b, int c) {
 /// Writes `row` filtered with `type` (0-4) into out[0] = type, out[1...] = filtered bytes. The first
 /// `bpp` bytes have no left neighbour and the first row no prior row (zeros), as PNG defines.
 static void filter_row(int type, const uint8_t *row, const uint8_t *prior, size_t length, int bpp, uint8_t *out) {
-    static const uint8_t zeros[4] = {0};
     out[0] = (uint8_t)type;
     uint8_t *f = out + 1;
     size_t lead = (size_t)bpp < length ? (size_t)bpp : length;
@@ -35,18 +34,18 @@ static void filter_row(int type, const uint8_t *row, const uint8_t *prior, size_
         for (size_t i = 0; i < length; i++) f[i] = (uint8_t)(row[i] - prior[i]);
         break;
     case 3:
-        for (size_t i = 0; i < lead; i++) f[i] = (uint8_t)(row[i] - ((prior ? prior[i] : 0) >> 1));
-        for (size_t i = lead; i < length; i++) f[i] = (uint8_t)(row[i] - ((row[i - bpp] + (prior ? prior[i] : 0)) >> 1));
+        for (size_t i = 0; i < length; i++) {
+            int a = i >= lead ? row[i - bpp] : 0, b = prior ? prior[i] : 0;
+            f[i] = (uint8_t)(row[i] - ((a + b) >> 1));
+        }
         break;
-    default: {
-        const uint8_t *up = prior ? prior : NULL;
-        for (size_t i = 0; i < lead; i++) f[i] = (uint8_t)(row[i] - (up ? up[i] : zeros[0]));
-        for (size_t i = lead; i < length; i++) {
-            int a = row[i - bpp], b = up ? up[i] : 0, c = up ? up[i - bpp] : 0;
+    default:
+        for (size_t i = 0; i < length; i++) {
+            int a = i >= lead ? row[i - bpp] : 0, b = prior ? prior[i] : 0;
+            int c = (prior && i >= lead) ? prior[i - bpp] : 0;
             f[i] = (uint8_t)(row[i] - paeth(a, b, c));
         }
         break;
-    }
     }
 }
 
@@ -100,7 +99,8 @@ static void *deflate_band(void *argument) {
     stream.next_out = job->out;
     stream.avail_out = (uInt)capacity;
     int status = deflate(&stream, job->last ? Z_FINISH : Z_SYNC_FLUSH);
-    if ((job->last && status != Z_STREAM_END) || (!job->last && status != Z_OK) || stream.avail_in != 0) job->failed = 1;
+    int expected = job->last ? Z_STREAM_END : Z_OK;
+    if (status != expected || stream.avail_in != 0) job->failed = 1;
     job->out_size = capacity - stream.avail_out;
     deflateEnd(&stream);
     job->adler = adler32(1L, job->data + job->start, (uInt)job->length);

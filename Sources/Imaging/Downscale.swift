@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 extension Image {
     /// This image reduced by area averaging so its longer side is `maxSide` (aspect ratio kept, each
@@ -12,7 +13,8 @@ extension Image {
     public func downscaled(toMaxSide maxSide: Int) -> Image {
         let longSide = Swift.max(width, height)
         guard maxSide > 0, longSide > maxSide else { return self }
-        let targetWidth: Int, targetHeight: Int
+        let targetWidth: Int
+        let targetHeight: Int
         if width >= height {
             targetWidth = maxSide
             targetHeight = Swift.max(1, Int((Double(height) * Double(maxSide) / Double(width)).rounded()))
@@ -28,25 +30,30 @@ extension Image {
     /// source rows it covers, then a horizontal pass. Large images are split into bands of output rows
     /// that run on all cores.
     public func areaAveraged(width targetWidth: Int, height targetHeight: Int) -> Image {
-        precondition(targetWidth >= 1 && targetHeight >= 1 && targetWidth <= width && targetHeight <= height,
-                     "areaAveraged only reduces")
+        precondition(
+            targetWidth >= 1 && targetHeight >= 1 && targetWidth <= width && targetHeight <= height,
+            "areaAveraged only reduces")
         if targetWidth == width && targetHeight == height { return self }
         let channels = format.channels
         let columns = AreaWeights(source: width, target: targetWidth)
         let rows = AreaWeights(source: height, target: targetHeight)
-        let sourceRowLength = width * channels, targetRowLength = targetWidth * channels
+        let sourceRowLength = width * channels
+        let targetRowLength = targetWidth * channels
         let bands = Self.bandCount(sourcePixels: width * height, outputRows: targetHeight)
         let result = makePixels(count: targetRowLength * targetHeight) { out in
             pixels.withUnsafeBufferPointer { source in
-                let sourceBase = BandPointer(source.baseAddress!), outBase = BandPointer(out.baseAddress!)
+                let sourceBase = BandPointer(source.baseAddress!)
+                let outBase = BandPointer(out.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: bands) { band in
                     var sums = [UInt32](repeating: 0, count: sourceRowLength)
                     var line = [UInt8](repeating: 0, count: sourceRowLength)
                     for y in (targetHeight * band / bands)..<(targetHeight * (band + 1) / bands) {
-                        rows.blendRows(for: y, of: sourceBase.address, rowLength: sourceRowLength, sums: &sums, into: &line)
+                        rows.blendRows(
+                            for: y, of: sourceBase.address, rowLength: sourceRowLength, sums: &sums, into: &line)
                         line.withUnsafeBufferPointer { blended in
-                            columns.resampleRow(blended.baseAddress!, into: outBase.address + y * targetRowLength,
-                                                channels: channels)
+                            columns.resampleRow(
+                                blended.baseAddress!, into: outBase.address + y * targetRowLength,
+                                channels: channels)
                         }
                     }
                 }
@@ -89,14 +96,17 @@ struct AreaWeights {
         stride = Int(scale.rounded(.up)) + 1
         weights = [UInt32](repeating: 0, count: stride * target)
         for index in 0..<target {
-            let start = Double(index) * scale, end = Swift.min(Double(source), Double(index + 1) * scale)
-            let first = Int(start.rounded(.down)), last = Swift.min(source, Int(end.rounded(.up)))
+            let start = Double(index) * scale
+            let end = Swift.min(Double(source), Double(index + 1) * scale)
+            let first = Int(start.rounded(.down))
+            let last = Swift.min(source, Int(end.rounded(.up)))
             starts.append(first)
             counts.append(last - first)
             var total: UInt32 = 0
             var largest = 0
             for k in 0..<(last - first) {
-                let low = Swift.max(start, Double(first + k)), high = Swift.min(end, Double(first + k + 1))
+                let low = Swift.max(start, Double(first + k))
+                let high = Swift.min(end, Double(first + k + 1))
                 let weight = UInt32((Double(AreaWeights.one) * (high - low) / scale).rounded())
                 weights[index * stride + k] = weight
                 total += weight
@@ -108,9 +118,12 @@ struct AreaWeights {
     }
 
     /// The weighted sum of the source rows covering output row `index` (vertical pass).
-    func blendRows(for index: Int, of source: UnsafePointer<UInt8>, rowLength: Int, sums: inout [UInt32],
-                   into line: inout [UInt8]) {
-        let first = starts[index], count = counts[index]
+    func blendRows(
+        for index: Int, of source: UnsafePointer<UInt8>, rowLength: Int, sums: inout [UInt32],
+        into line: inout [UInt8]
+    ) {
+        let first = starts[index]
+        let count = counts[index]
         sums.withUnsafeMutableBufferPointer { sums in
             for i in 0..<rowLength { sums[i] = AreaWeights.half }
             for k in 0..<count {
@@ -135,14 +148,19 @@ struct AreaWeights {
     }
 
     @inline(__always)
-    private func resampleRow(_ source: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, fixedChannels channels: Int) {
+    private func resampleRow(
+        _ source: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, fixedChannels channels: Int
+    ) {
         weights.withUnsafeBufferPointer { weights in
             starts.withUnsafeBufferPointer { starts in
                 counts.withUnsafeBufferPointer { counts in
                     for index in 0..<starts.count {
                         let base = source + starts[index] * channels
                         let w = weights.baseAddress! + index * stride
-                        var s0 = AreaWeights.half, s1 = AreaWeights.half, s2 = AreaWeights.half, s3 = AreaWeights.half
+                        var s0 = AreaWeights.half
+                        var s1 = AreaWeights.half
+                        var s2 = AreaWeights.half
+                        var s3 = AreaWeights.half
                         for k in 0..<counts[index] {
                             let p = base + k * channels
                             s0 &+= w[k] &* UInt32(p[0])

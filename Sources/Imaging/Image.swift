@@ -33,8 +33,9 @@ public struct Image: Sendable, Equatable {
 
     /// Wraps existing samples. The caller guarantees `pixels.count == width * height * format.channels`.
     public init(width: Int, height: Int, format: PixelFormat, pixels: [UInt8]) {
-        precondition(width >= 0 && height >= 0 && pixels.count == width * height * format.channels,
-                     "Image: sample count does not match \(width)x\(height) \(format)")
+        precondition(
+            width >= 0 && height >= 0 && pixels.count == width * height * format.channels,
+            "Image: sample count does not match \(width)x\(height) \(format)")
         self.width = width
         self.height = height
         self.format = format
@@ -43,8 +44,9 @@ public struct Image: Sendable, Equatable {
 
     /// A new image with every sample set to `fill`.
     public init(width: Int, height: Int, format: PixelFormat, fill: UInt8 = 0) {
-        self.init(width: width, height: height, format: format,
-                  pixels: [UInt8](repeating: fill, count: width * height * format.channels))
+        self.init(
+            width: width, height: height, format: format,
+            pixels: [UInt8](repeating: fill, count: width * height * format.channels))
     }
 
     /// Bytes per row.

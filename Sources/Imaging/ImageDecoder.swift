@@ -1,13 +1,15 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Decodes PNG and JPEG files into ``Image``s. Every function is safe to call concurrently.
 public enum ImageDecoder {
     /// Decodes `bytes`; `name` is the file name used in error messages.
-    public static func decode(_ bytes: [UInt8], name: String, options: DecodeOptions = .init()) throws(ImageError) -> Image {
+    public static func decode(_ bytes: [UInt8], name: String, options: DecodeOptions = .init()) throws(ImageError)
+        -> Image
+    {
         switch try format(of: bytes, name: name) {
         case .png:
             let image = try PNGDecoder.decode(bytes, name: name, maxPixels: options.maxPixels)
@@ -38,8 +40,9 @@ public enum ImageDecoder {
 
     private static func format(of bytes: [UInt8], name: String) throws(ImageError) -> ImageFormat {
         guard let format = ImageFormat.sniff(bytes) else {
-            throw ImageError(.unknownFormat, file: name,
-                             detail: bytes.isEmpty ? "the file is empty" : "unrecognised signature")
+            throw ImageError(
+                .unknownFormat, file: name,
+                detail: bytes.isEmpty ? "the file is empty" : "unrecognised signature")
         }
         return format
     }
@@ -66,12 +69,16 @@ public enum ImageDecoder {
             bytes.append(contentsOf: chunk[0..<got])
             if got < chunk.count { break }
         }
-        guard failure == 0 else { throw ImageError(.readFailed, file: path, detail: String(cString: strerror(failure))) }
+        guard failure == 0 else {
+            throw ImageError(.readFailed, file: path, detail: String(cString: strerror(failure)))
+        }
         return bytes
     }
 
     /// Reads until `buffer` is full, the file ends, or an error (its errno goes to `failure`).
-    private static func readFully(_ fd: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>, failure: inout Int32) -> Int {
+    private static func readFully(_ fd: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>, failure: inout Int32)
+        -> Int
+    {
         var count = 0
         while count < buffer.count, let base = buffer.baseAddress {
             let got = read(fd, base + count, buffer.count - count)

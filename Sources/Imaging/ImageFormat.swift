@@ -34,8 +34,10 @@ public struct ImageInfo: Sendable, Equatable, Codable {
     /// Samples per pixel as stored (palette PNG: 1).
     public var channels: Int
 
-    public init(format: ImageFormat, width: Int, height: Int, orientation: Int, colorType: String,
-                bitDepth: Int, channels: Int) {
+    public init(
+        format: ImageFormat, width: Int, height: Int, orientation: Int, colorType: String,
+        bitDepth: Int, channels: Int
+    ) {
         self.format = format
         self.width = width
         self.height = height

@@ -5,19 +5,22 @@ extension Image {
     /// 8 rotate 90 counter-clockwise. Orientations 5-8 swap width and height.
     public func oriented(_ orientation: Int) -> Image {
         guard (2...8).contains(orientation), width > 0, height > 0 else { return self }
-        let w = width, h = height
+        let w = width
+        let h = height
         // Upright pixel (x, y) comes from stored pixel index origin + x * stepX + y * stepY.
-        let (origin, stepX, stepY): (Int, Int, Int) = switch orientation {
-        case 2: (w - 1, -1, w)
-        case 3: ((h - 1) * w + w - 1, -1, -w)
-        case 4: ((h - 1) * w, 1, -w)
-        case 5: (0, w, 1)
-        case 6: ((h - 1) * w, -w, 1)
-        case 7: ((h - 1) * w + w - 1, -w, -1)
-        default: (w - 1, w, -1)
-        }
+        let (origin, stepX, stepY): (Int, Int, Int) =
+            switch orientation {
+            case 2: (w - 1, -1, w)
+            case 3: ((h - 1) * w + w - 1, -1, -w)
+            case 4: ((h - 1) * w, 1, -w)
+            case 5: (0, w, 1)
+            case 6: ((h - 1) * w, -w, 1)
+            case 7: ((h - 1) * w + w - 1, -w, -1)
+            default: (w - 1, w, -1)
+            }
         let swapped = orientation >= 5
-        let outWidth = swapped ? h : w, outHeight = swapped ? w : h
+        let outWidth = swapped ? h : w
+        let outHeight = swapped ? w : h
         let channels = format.channels
         let result = makePixels(count: pixels.count) { out in
             pixels.withUnsafeBufferPointer { source in
@@ -42,21 +45,29 @@ extension Image {
     public func converted(to target: PixelFormat) -> Image {
         guard target != format else { return self }
         let count = width * height
-        let sourceChannels = format.channels, targetChannels = target.channels
+        let sourceChannels = format.channels
+        let targetChannels = target.channels
         let result = makePixels(count: count * targetChannels) { out in
             pixels.withUnsafeBufferPointer { source in
                 for index in 0..<count {
-                    let s = index * sourceChannels, t = index * targetChannels
+                    let s = index * sourceChannels
+                    let t = index * targetChannels
                     let (r, g, b): (UInt8, UInt8, UInt8) =
-                        sourceChannels == 1 ? (source[s], source[s], source[s]) : (source[s], source[s + 1], source[s + 2])
+                        sourceChannels == 1
+                        ? (source[s], source[s], source[s]) : (source[s], source[s + 1], source[s + 2])
                     let alpha: UInt8 = sourceChannels == 4 ? source[s + 3] : 255
                     switch target {
                     case .gray8:
                         out[t] = sourceChannels == 1 ? r : luma(r, g, b)
                     case .rgb8:
-                        out[t] = r; out[t + 1] = g; out[t + 2] = b
+                        out[t] = r
+                        out[t + 1] = g
+                        out[t + 2] = b
                     case .rgba8:
-                        out[t] = r; out[t + 1] = g; out[t + 2] = b; out[t + 3] = alpha
+                        out[t] = r
+                        out[t + 1] = g
+                        out[t + 2] = b
+                        out[t + 3] = alpha
                     }
                 }
             }

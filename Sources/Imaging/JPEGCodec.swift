@@ -1,23 +1,26 @@
 import CImagingShims
 import CJPEG
 
-/// JPEG decoding through libjpeg-turbo's classic libjpeg API (see the `CImagingShims` C target): baseline, extended, progressive, arithmetic,
-/// restart markers; gray -> gray8, colour -> rgb8, CMYK/YCCK -> rgb8 (Adobe-inverted when an Adobe
-/// APP14 segment is present, as Photoshop writes them). EXIF orientation is applied afterwards.
+/// JPEG decoding through libjpeg-turbo's classic libjpeg API (see the `CImagingShims` C target):
+/// baseline, extended, progressive, arithmetic, restart markers; gray -> gray8, colour -> rgb8,
+/// CMYK/YCCK -> rgb8 (Adobe-inverted when an Adobe APP14 segment is present, as Photoshop writes them).
+/// EXIF orientation is applied afterwards.
 enum JPEGDecoder {
     static func decode(_ bytes: [UInt8], name: String, options: DecodeOptions) throws(ImageError) -> Image {
         let markers = try JPEGMarkers.scan(bytes, name: name)
         guard markers.precision == 8 else {
-            throw ImageError(.unsupported, file: name,
-                             detail: "\(markers.precision)-bit JPEG (only 8-bit samples are supported)")
+            throw ImageError(
+                .unsupported, file: name,
+                detail: "\(markers.precision)-bit JPEG (only 8-bit samples are supported)")
         }
         guard markers.frameMarker != 0xC3, markers.frameMarker != 0xCB else {
             throw ImageError(.unsupported, file: name, detail: "lossless JPEG")
         }
         try checkPixelLimit(width: markers.width, height: markers.height, maxPixels: options.maxPixels, name: name)
-        var image = try withExtendedLifetime(bytes) { () throws(ImageError) -> Image in
-            try decodePixels(bytes, name: name, maxPixels: options.maxPixels,
-                             scaleEighths: scaleEighths(markers, maxSide: options.maxSide))
+        let scale = scaleEighths(markers, maxSide: options.maxSide)
+        // libjpeg reads the bytes in place until the reader is closed, inside this closure.
+        var image = try bytes.withUnsafeBufferPointer { (data) throws(ImageError) -> Image in
+            try decodePixels(data, name: name, maxPixels: options.maxPixels, scaleEighths: scale)
         }
         if options.applyOrientation { image = image.oriented(markers.orientation) }
         if let maxSide = options.maxSide { image = image.downscaled(toMaxSide: maxSide) }
@@ -25,18 +28,19 @@ enum JPEGDecoder {
     }
 
     /// Runs libjpeg: header, DCT-scaled decompression, CMYK conversion.
-    private static func decodePixels(_ bytes: [UInt8], name: String, maxPixels: Int,
-                                     scaleEighths: Int) throws(ImageError) -> Image {
+    private static func decodePixels(
+        _ data: UnsafeBufferPointer<UInt8>, name: String, maxPixels: Int,
+        scaleEighths: Int
+    ) throws(ImageError) -> Image {
         var message = [CChar](repeating: 0, count: 256)
         var reader: OpaquePointer?
         var header = bsimg_jpeg_header()
-        var status = bytes.withUnsafeBufferPointer {
-            bsimg_jpeg_open($0.baseAddress, $0.count, &reader, &header, &message, message.count)
-        }
+        var status = bsimg_jpeg_open(data.baseAddress, data.count, &reader, &header, &message, message.count)
         guard status == BSIMG_OK, let reader else { throw error(status, message, name: name) }
         defer { bsimg_jpeg_close(reader) }
         try checkPixelLimit(width: Int(header.width), height: Int(header.height), maxPixels: maxPixels, name: name)
-        var width: UInt32 = 0, height: UInt32 = 0
+        var width: UInt32 = 0
+        var height: UInt32 = 0
         status = bsimg_jpeg_start(reader, Int32(scaleEighths), &width, &height, &message, message.count)
         guard status == BSIMG_OK else { throw error(status, message, name: name) }
         let channels = Int(header.output_channels)
@@ -49,8 +53,9 @@ enum JPEGDecoder {
         case 1: return Image(width: Int(width), height: Int(height), format: .gray8, pixels: samples)
         case 3: return Image(width: Int(width), height: Int(height), format: .rgb8, pixels: samples)
         default:
-            return Image(width: Int(width), height: Int(height), format: .rgb8,
-                         pixels: cmykToRGB(samples, inverted: header.saw_adobe != 0))
+            return Image(
+                width: Int(width), height: Int(height), format: .rgb8,
+                pixels: cmykToRGB(samples, inverted: header.saw_adobe != 0))
         }
     }
 
@@ -73,8 +78,10 @@ enum JPEGDecoder {
         return makePixels(count: pixelCount * 3) { rgb in
             cmyk.withUnsafeBufferPointer { source in
                 for index in 0..<pixelCount {
-                    var c = Int(source[4 * index]), m = Int(source[4 * index + 1])
-                    var y = Int(source[4 * index + 2]), k = Int(source[4 * index + 3])
+                    var c = Int(source[4 * index])
+                    var m = Int(source[4 * index + 1])
+                    var y = Int(source[4 * index + 2])
+                    var k = Int(source[4 * index + 3])
                     if !inverted { (c, m, y, k) = (255 - c, 255 - m, 255 - y, 255 - k) }
                     rgb[3 * index] = UInt8(divide255(c * k))
                     rgb[3 * index + 1] = UInt8(divide255(m * k))
@@ -112,20 +119,22 @@ public enum JPEGEncoder {
             throw ImageError(.encodeFailed, file: "image", detail: "cannot start the JPEG encoder")
         }
         defer { tjDestroy(handle) }
-        let (pixelFormat, subsampling): (TJPF, TJSAMP) = switch image.format {
-        case .gray8: (TJPF_GRAY, TJSAMP_GRAY)
-        case .rgb8: (TJPF_RGB, TJSAMP_420)
-        case .rgba8: (TJPF_RGBX, TJSAMP_420)
-        }
+        let (pixelFormat, subsampling): (TJPF, TJSAMP) =
+            switch image.format {
+            case .gray8: (TJPF_GRAY, TJSAMP_GRAY)
+            case .rgb8: (TJPF_RGB, TJSAMP_420)
+            case .rgba8: (TJPF_RGBX, TJSAMP_420)
+            }
         let capacity = Int(tjBufSize(Int32(image.width), Int32(image.height), Int32(subsampling.rawValue)))
         var output = [UInt8](repeating: 0, count: capacity)
         var size = UInt(capacity)
         let status = output.withUnsafeMutableBufferPointer { out in
             image.pixels.withUnsafeBufferPointer { pixels in
                 var destination: UnsafeMutablePointer<UInt8>? = out.baseAddress
-                return tjCompress2(handle, pixels.baseAddress, Int32(image.width), Int32(image.rowStride),
-                                   Int32(image.height), Int32(pixelFormat.rawValue), &destination, &size,
-                                   Int32(subsampling.rawValue), Int32(min(max(quality, 1), 100)), TJFLAG_NOREALLOC)
+                return tjCompress2(
+                    handle, pixels.baseAddress, Int32(image.width), Int32(image.rowStride),
+                    Int32(image.height), Int32(pixelFormat.rawValue), &destination, &size,
+                    Int32(subsampling.rawValue), Int32(min(max(quality, 1), 100)), TJFLAG_NOREALLOC)
             }
         }
         guard status == 0 else {

@@ -25,8 +25,9 @@ struct JPEGMarkers: Sendable, Equatable {
     }
 
     var info: ImageInfo {
-        ImageInfo(format: .jpeg, width: width, height: height, orientation: orientation, colorType: colorType,
-                  bitDepth: precision, channels: components)
+        ImageInfo(
+            format: .jpeg, width: width, height: height, orientation: orientation, colorType: colorType,
+            bitDepth: precision, channels: components)
     }
 
     static func scan(_ bytes: [UInt8], name: String) throws(ImageError) -> JPEGMarkers {
@@ -80,11 +81,13 @@ struct JPEGMarkers: Sendable, Equatable {
             }
         }
         guard foundFrame else {
-            throw ImageError(position >= bytes.count ? .truncated : .badHeader, file: name,
-                             detail: "no JPEG frame header (SOF) before the image data")
+            throw ImageError(
+                position >= bytes.count ? .truncated : .badHeader, file: name,
+                detail: "no JPEG frame header (SOF) before the image data")
         }
         guard result.width > 0, result.height > 0 else {
-            throw ImageError(.badHeader, file: name, detail: "JPEG frame has no pixels (\(result.width)x\(result.height))")
+            throw ImageError(
+                .badHeader, file: name, detail: "JPEG frame has no pixels (\(result.width)x\(result.height))")
         }
         return result
     }
@@ -111,18 +114,22 @@ enum EXIF {
         }
         func u16(_ at: Int) -> Int? {
             guard at >= 0, at + 2 <= tiff.count else { return nil }
-            let a = Int(tiff[at]), b = Int(tiff[at + 1])
+            let a = Int(tiff[at])
+            let b = Int(tiff[at + 1])
             return littleEndian ? a | b << 8 : a << 8 | b
         }
         func u32(_ at: Int) -> Int? {
-            guard let low = u16(littleEndian ? at : at + 2), let high = u16(littleEndian ? at + 2 : at) else { return nil }
+            guard let low = u16(littleEndian ? at : at + 2), let high = u16(littleEndian ? at + 2 : at) else {
+                return nil
+            }
             return high << 16 | low
         }
         guard u16(2) == 42, let ifd = u32(4), let count = u16(ifd) else { return nil }
         for index in 0..<count {
             let entry = ifd + 2 + index * 12
             guard entry + 12 <= tiff.count, let tag = u16(entry), let type = u16(entry + 2),
-                  let value = u16(entry + 8) else { return nil }
+                let value = u16(entry + 8)
+            else { return nil }
             guard tag == 0x0112 else { continue }
             guard type == 3 else { return 1 }
             return (1...8).contains(value) ? value : 1

@@ -13,7 +13,9 @@ enum PNGDecoder {
 
     static func decode(_ bytes: [UInt8], name: String, maxPixels: Int) throws(ImageError) -> Image {
         try withReader(bytes, name: name) { (reader, header) throws(ImageError) -> Image in
-            let width = Int(header.width), height = Int(header.height), channels = Int(header.out_channels)
+            let width = Int(header.width)
+            let height = Int(header.height)
+            let channels = Int(header.out_channels)
             try checkPixelLimit(width: width, height: height, maxPixels: maxPixels, name: name)
             let count = width * height * channels
             var status = BSIMG_OK
@@ -27,32 +29,34 @@ enum PNGDecoder {
         }
     }
 
+    /// Runs `body` with an open libpng reader over `bytes` (read in place until the reader closes).
     private static func withReader<T>(
         _ bytes: [UInt8], name: String,
         _ body: (OpaquePointer, bsimg_png_header) throws(ImageError) -> T
     ) throws(ImageError) -> T {
-        var reader: OpaquePointer?
-        var header = bsimg_png_header()
-        var message = [CChar](repeating: 0, count: 256)
-        let status = bytes.withUnsafeBufferPointer {
-            bsimg_png_open($0.baseAddress, $0.count, &reader, &header, &message, message.count)
+        try bytes.withUnsafeBufferPointer { (data) throws(ImageError) -> T in
+            var reader: OpaquePointer?
+            var header = bsimg_png_header()
+            var message = [CChar](repeating: 0, count: 256)
+            let status = bsimg_png_open(data.baseAddress, data.count, &reader, &header, &message, message.count)
+            guard status == BSIMG_OK, let reader else { throw error(status, message, name: name) }
+            defer { bsimg_png_close(reader) }
+            return try body(reader, header)
         }
-        guard status == BSIMG_OK, let reader else { throw error(status, message, name: name) }
-        defer { bsimg_png_close(reader) }
-        // The reader points into `bytes`; keep them alive and unmoved while it is used.
-        return try withExtendedLifetime(bytes) { () throws(ImageError) -> T in try body(reader, header) }
     }
 
     private static func imageInfo(_ header: bsimg_png_header) -> ImageInfo {
-        let (colorType, channels): (String, Int) = switch header.color_type {
-        case 0: ("gray", 1)
-        case 2: ("rgb", 3)
-        case 3: ("palette", 1)
-        case 4: ("gray+alpha", 2)
-        default: ("rgba", 4)
-        }
-        return ImageInfo(format: .png, width: Int(header.width), height: Int(header.height), orientation: 1,
-                         colorType: colorType, bitDepth: Int(header.bit_depth), channels: channels)
+        let (colorType, channels): (String, Int) =
+            switch header.color_type {
+            case 0: ("gray", 1)
+            case 2: ("rgb", 3)
+            case 3: ("palette", 1)
+            case 4: ("gray+alpha", 2)
+            default: ("rgba", 4)
+            }
+        return ImageInfo(
+            format: .png, width: Int(header.width), height: Int(header.height), orientation: 1,
+            colorType: colorType, bitDepth: Int(header.bit_depth), channels: channels)
     }
 
     private static func error(_ status: bsimg_status, _ message: [CChar], name: String) -> ImageError {
@@ -77,8 +81,9 @@ func shimMessage(_ buffer: [CChar]) -> String {
 func checkPixelLimit(width: Int, height: Int, maxPixels: Int, name: String) throws(ImageError) {
     let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
     guard !overflow, pixels <= maxPixels else {
-        throw ImageError(.tooLarge, file: name,
-                         detail: "\(width)x\(height) exceeds the limit of \(maxPixels) pixels")
+        throw ImageError(
+            .tooLarge, file: name,
+            detail: "\(width)x\(height) exceeds the limit of \(maxPixels) pixels")
     }
     guard width > 0, height > 0 else {
         throw ImageError(.badHeader, file: name, detail: "image has no pixels (\(width)x\(height))")
@@ -100,16 +105,18 @@ public enum PNGEncoder {
         guard image.width > 0, image.height > 0 else {
             throw ImageError(.encodeFailed, file: "image", detail: "PNG needs at least one pixel")
         }
-        let (level, adaptive): (Int32, Int32) = switch effort {
-        case .fast: (1, 0)
-        case .small: (5, 1)
-        }
+        let (level, adaptive): (Int32, Int32) =
+            switch effort {
+            case .fast: (1, 0)
+            case .small: (5, 1)
+            }
         var out: UnsafeMutablePointer<UInt8>?
         var size = 0
         var message = [CChar](repeating: 0, count: 256)
         let status = image.pixels.withUnsafeBufferPointer {
-            bsimg_png_encode($0.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.format.channels),
-                             level, adaptive, &out, &size, &message, message.count)
+            bsimg_png_encode(
+                $0.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.format.channels),
+                level, adaptive, &out, &size, &message, message.count)
         }
         defer { bsimg_free(out) }
         guard status == BSIMG_OK, let out else {

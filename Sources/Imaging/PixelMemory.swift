@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A new sample array of `count` bytes that `fill` must initialise completely.
@@ -17,11 +17,11 @@ func makePixels(count: Int, _ fill: (UnsafeMutableBufferPointer<UInt8>) -> Void)
 
 private func adviseHugePages(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
     #if canImport(Glibc)
-    let hugePage = 2 << 20
-    guard let base = buffer.baseAddress, buffer.count >= 2 * hugePage else { return }
-    let start = (Int(bitPattern: base) + hugePage - 1) & ~(hugePage - 1)
-    let end = (Int(bitPattern: base) + buffer.count) & ~(hugePage - 1)
-    guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(pointer, end - start, MADV_HUGEPAGE)
+        let hugePage = 2 << 20
+        guard let base = buffer.baseAddress, buffer.count >= 2 * hugePage else { return }
+        let start = (Int(bitPattern: base) + hugePage - 1) & ~(hugePage - 1)
+        let end = (Int(bitPattern: base) + buffer.count) & ~(hugePage - 1)
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(pointer, end - start, MADV_HUGEPAGE)
     #endif
 }

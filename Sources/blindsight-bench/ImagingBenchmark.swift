@@ -37,8 +37,9 @@ struct ImagingBenchmark: ParsableCommand {
             try? FileManager.default.removeItem(atPath: saveInput)
             try FileManager.default.copyItem(atPath: path, toPath: saveInput)
         }
-        print("input: \(width)x\(height) synthetic photo, JPEG q90, \(jpeg.count / 1024) KiB;"
-              + " best of \(repeats) runs x \(rounds) rounds")
+        print(
+            "input: \(width)x\(height) synthetic photo, JPEG q90, \(jpeg.count / 1024) KiB;"
+                + " best of \(repeats) runs x \(rounds) rounds")
 
         let full = try ImageDecoder.decodeFile(atPath: path)
         let small = full.downscaled(toMaxSide: maxSide)
@@ -48,7 +49,9 @@ struct ImagingBenchmark: ParsableCommand {
             let mine: [String: Double] = [
                 "decode": try best { _ = try ImageDecoder.decodeFile(atPath: path) },
                 "downscale": best { _ = full.downscaled(toMaxSide: maxSide) },
-                "decode_scaled": try best { _ = try ImageDecoder.decodeFile(atPath: path, options: .init(maxSide: maxSide)) },
+                "decode_scaled": try best {
+                    _ = try ImageDecoder.decodeFile(atPath: path, options: .init(maxSide: maxSide))
+                },
                 "png_fast": try best { _ = try PNGEncoder.encode(small, effort: .fast) },
                 "png_small": try best { _ = try PNGEncoder.encode(small, effort: .small) },
                 "jpeg_q90": try best { _ = try JPEGEncoder.encode(small, quality: 90) },
@@ -56,7 +59,9 @@ struct ImagingBenchmark: ParsableCommand {
             ours.merge(mine, uniquingKeysWith: min)
             pillow.merge(try PillowPeer.measure(path: path, maxSide: maxSide, repeats: repeats, folder: folder))
         }
-        let sizes = (try PNGEncoder.encode(small, effort: .fast).count, try PNGEncoder.encode(small, effort: .small).count)
+        let sizes = (
+            try PNGEncoder.encode(small, effort: .fast).count, try PNGEncoder.encode(small, effort: .small).count
+        )
 
         let rows: [(String, String, String)] = [
             ("decode \(width)x\(height) JPEG", "decode", "Image.open + load"),
@@ -69,12 +74,14 @@ struct ImagingBenchmark: ParsableCommand {
         print("step".padding(38) + "Blindsight".padding(12) + "Pillow".padding(12) + "speed-up  Pillow call")
         for (label, key, peer) in rows {
             guard let mine = ours[key], let theirs = pillow.times[key] else { continue }
-            print(label.padding(38) + milliseconds(mine).padding(12) + milliseconds(theirs).padding(12)
-                  + String(format: "%.2fx", theirs / mine).padding(10) + peer)
+            print(
+                label.padding(38) + milliseconds(mine).padding(12) + milliseconds(theirs).padding(12)
+                    + String(format: "%.2fx", theirs / mine).padding(10) + peer)
         }
-        print("PNG sizes of the \(small.width)x\(small.height) image: fast \(sizes.0 / 1024) KiB, small \(sizes.1 / 1024) KiB;"
-              + " Pillow level 1 \(pillow.sizes["png_fast"].map { "\($0 / 1024)" } ?? "?") KiB,"
-              + " level 6 \(pillow.sizes["png_small"].map { "\($0 / 1024)" } ?? "?") KiB")
+        print(
+            "PNG sizes of the \(small.width)x\(small.height) image: fast \(sizes.0 / 1024) KiB, small \(sizes.1 / 1024) KiB;"
+                + " Pillow level 1 \(pillow.sizes["png_fast"].map { "\($0 / 1024)" } ?? "?") KiB,"
+                + " level 6 \(pillow.sizes["png_small"].map { "\($0 / 1024)" } ?? "?") KiB")
         print("(downscale and encode steps work on the decoded image; the encode steps on the \(maxSide) px result)")
     }
 
@@ -103,18 +110,25 @@ enum SyntheticPhoto {
     static func make(width: Int, height: Int) -> Image {
         var state: UInt64 = 0x2545_F491_4F6C_DD1D
         let discs = (0..<12).map { index in
-            (x: (index * 7919) % width, y: (index * 104_729) % height, radius: min(width, height) / (6 + index % 5),
-             color: (UInt8((index * 67) % 256), UInt8((index * 131) % 256), UInt8((index * 199) % 256)))
+            (
+                x: (index * 7919) % width, y: (index * 104_729) % height, radius: min(width, height) / (6 + index % 5),
+                color: (UInt8((index * 67) % 256), UInt8((index * 131) % 256), UInt8((index * 199) % 256))
+            )
         }
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         pixels.withUnsafeMutableBufferPointer { out in
             for y in 0..<height {
                 for x in 0..<width {
-                    var r = 40 + 150 * x / width, g = 60 + 120 * y / height, b = 200 - 150 * (x + y) / (width + height)
+                    var r = 40 + 150 * x / width
+                    var g = 60 + 120 * y / height
+                    var b = 200 - 150 * (x + y) / (width + height)
                     for disc in discs {
-                        let dx = x - disc.x, dy = y - disc.y
+                        let dx = x - disc.x
+                        let dy = y - disc.y
                         if dx * dx + dy * dy < disc.radius * disc.radius {
-                            (r, g, b) = (Int(disc.color.0), Int(disc.color.1), Int(disc.color.2) + 20 * dy / disc.radius)
+                            (r, g, b) = (
+                                Int(disc.color.0), Int(disc.color.1), Int(disc.color.2) + 20 * dy / disc.radius
+                            )
                         }
                     }
                     if (x / 97 + y / 89) % 11 == 0 { (r, g, b) = (r / 2, g / 2 + 40, b / 2) }

@@ -1,12 +1,18 @@
-@testable import Imaging
 import Testing
+
+@testable import Imaging
 
 /// The EXIF orientation reader on hand-made TIFF blocks, including malformed ones.
 @Suite struct EXIFTests {
     /// "Exif\0\0" + a TIFF block whose IFD0 holds one entry.
     static func app1(littleEndian: Bool, tag: UInt16 = 0x0112, type: UInt16 = 3, value: UInt16) -> [UInt8] {
-        func u16(_ v: UInt16) -> [UInt8] { littleEndian ? [UInt8(v & 0xFF), UInt8(v >> 8)] : [UInt8(v >> 8), UInt8(v & 0xFF)] }
-        func u32(_ v: UInt32) -> [UInt8] { littleEndian ? u16(UInt16(v & 0xFFFF)) + u16(UInt16(v >> 16)) : u16(UInt16(v >> 16)) + u16(UInt16(v & 0xFFFF)) }
+        func u16(_ v: UInt16) -> [UInt8] {
+            littleEndian ? [UInt8(v & 0xFF), UInt8(v >> 8)] : [UInt8(v >> 8), UInt8(v & 0xFF)]
+        }
+        func u32(_ v: UInt32) -> [UInt8] {
+            littleEndian
+                ? u16(UInt16(v & 0xFFFF)) + u16(UInt16(v >> 16)) : u16(UInt16(v >> 16)) + u16(UInt16(v & 0xFFFF))
+        }
         let order: [UInt8] = littleEndian ? [0x49, 0x49] : [0x4D, 0x4D]
         let entry = u16(tag) + u16(type) + u32(1) + u16(value) + [0, 0]
         return Array("Exif".utf8) + [0, 0] + order + u16(42) + u32(8) + u16(1) + entry + u32(0)
@@ -47,7 +53,9 @@ import Testing
     @Test func firstValidEXIFSegmentWins() throws {
         let jpeg = try JPEGEncoder.encode(SyntheticImage.smooth(width: 6, height: 4), quality: 90)
         let broken = Array("Exif".utf8) + [0, 0, 0x49, 0x49]
-        let payloads: [[UInt8]] = [broken, Self.app1(littleEndian: true, value: 6), Self.app1(littleEndian: true, value: 3)]
+        let payloads: [[UInt8]] = [
+            broken, Self.app1(littleEndian: true, value: 6), Self.app1(littleEndian: true, value: 3),
+        ]
         var segments: [UInt8] = []
         for payload in payloads {
             let length = payload.count + 2

@@ -1,7 +1,7 @@
 import Foundation
 import Imaging
-import Testing
 import TestSupport
+import Testing
 
 /// JPEG edge cases from ../shared/data/jpeg.
 @Suite(TestData.required("jpeg"))
@@ -33,8 +33,9 @@ struct JPEGConformanceTests {
         #expect(image.width == 128 && image.height == 128)
         // Each file is a separate lossy encoding of the turned picture, so some noise remains.
         #expect(meanAbsoluteDifference(image, reference) < 6)
-        let unrotated = try Self.decode("pillow/hopper_orientation_\(orientation).jpg",
-                                        options: DecodeOptions(applyOrientation: false))
+        let unrotated = try Self.decode(
+            "pillow/hopper_orientation_\(orientation).jpg",
+            options: DecodeOptions(applyOrientation: false))
         #expect(meanAbsoluteDifference(unrotated, reference) > 10, "orientation \(orientation) changes the pixels")
     }
 
@@ -46,8 +47,10 @@ struct JPEGConformanceTests {
         #expect(image.width == 1 && image.height == 2)
     }
 
-    @Test(arguments: ["pillow/hopper_bad_exif.jpg", "pillow/invalid-exif.jpg", "pillow/multiple_exif.jpg",
-                      "pillow/flower.jpg", "pillow/flower2.jpg", "image-rs/progressive_cat.jpg"])
+    @Test(arguments: [
+        "pillow/hopper_bad_exif.jpg", "pillow/invalid-exif.jpg", "pillow/multiple_exif.jpg",
+        "pillow/flower.jpg", "pillow/flower2.jpg", "image-rs/progressive_cat.jpg",
+    ])
     func unusualEXIFDecodesWithItsOrientation(file: String) throws {
         let info = try ImageDecoder.infoFile(atPath: Self.path(file))
         #expect((1...8).contains(info.orientation))
@@ -55,14 +58,17 @@ struct JPEGConformanceTests {
         #expect(image.width == info.uprightWidth && image.height == info.uprightHeight)
     }
 
-    @Test(.enabled(if: PillowReference.isAvailable, PillowReference.unavailableReason),
-          arguments: ["pillow/pil_sample_cmyk.jpg", "jpeg-decoder/jpg-cmyk-1.jpg", "jpeg-decoder/jpg-cmyk-2.jpg",
-                      "jpeg-decoder/jpg-progressive.jpg", "jpeg-decoder/progressive3.jpg",
-                      "pillow/icc_profile_big.jpg", "image-rs/progressive_cat.jpg", "pillow/hopper_gray.jpg",
-                      "jpeg-decoder/jpg-gray.jpg", "pillow/hopper_bad_exif.jpg", "jpeg-decoder/restarts.jpg",
-                      "libjpeg-turbo/testimgari.jpg", "libjpeg-turbo/testorig.jpg", "image-rs/portrait_2.jpg",
-                      "jpeg-decoder/non-interleaved-mcu.jpg", "pillow/junk_jpeg_header.jpg",
-                      "jpeg-decoder/extraneous-data.jpg", "pillow/hopper_16bit_qtables.jpg"])
+    @Test(
+        .enabled(if: PillowReference.isAvailable, PillowReference.unavailableReason),
+        arguments: [
+            "pillow/pil_sample_cmyk.jpg", "jpeg-decoder/jpg-cmyk-1.jpg", "jpeg-decoder/jpg-cmyk-2.jpg",
+            "jpeg-decoder/jpg-progressive.jpg", "jpeg-decoder/progressive3.jpg",
+            "pillow/icc_profile_big.jpg", "image-rs/progressive_cat.jpg", "pillow/hopper_gray.jpg",
+            "jpeg-decoder/jpg-gray.jpg", "pillow/hopper_bad_exif.jpg", "jpeg-decoder/restarts.jpg",
+            "libjpeg-turbo/testimgari.jpg", "libjpeg-turbo/testorig.jpg", "image-rs/portrait_2.jpg",
+            "jpeg-decoder/non-interleaved-mcu.jpg", "pillow/junk_jpeg_header.jpg",
+            "jpeg-decoder/extraneous-data.jpg", "pillow/hopper_16bit_qtables.jpg",
+        ])
     func decodesCloseToPillow(file: String) throws {
         let image = try Self.decode(file)
         let reference = try PillowReference.decode(Self.path(file))
@@ -82,8 +88,11 @@ struct JPEGConformanceTests {
 
     @Test func infoDescribesTheHeader() throws {
         let gray = try ImageDecoder.infoFile(atPath: Self.path("pillow/hopper_gray.jpg"))
-        #expect(gray == ImageInfo(format: .jpeg, width: 128, height: 128, orientation: 1, colorType: "gray",
-                                  bitDepth: 8, channels: 1))
+        #expect(
+            gray
+                == ImageInfo(
+                    format: .jpeg, width: 128, height: 128, orientation: 1, colorType: "gray",
+                    bitDepth: 8, channels: 1))
         let cmyk = try ImageDecoder.infoFile(atPath: Self.path("pillow/pil_sample_cmyk.jpg"))
         #expect(cmyk.colorType == "ycck" && cmyk.channels == 4)
         let monkey = try ImageDecoder.infoFile(atPath: Self.path("libjpeg-turbo/monkey12.jpg"))

@@ -22,7 +22,9 @@ import Testing
         let png = try PNGEncoder.encode(image)
         let jpeg = try JPEGEncoder.encode(image, quality: 80)
         for (bytes, name) in [(png, "a.png"), (jpeg, "a.jpg")] {
-            #expect(throws: ImageError.self) { try ImageDecoder.decode(bytes, name: name, options: .init(maxPixels: 199)) }
+            #expect(throws: ImageError.self) {
+                try ImageDecoder.decode(bytes, name: name, options: .init(maxPixels: 199))
+            }
             #expect(try ImageDecoder.decode(bytes, name: name, options: .init(maxPixels: 200)).width == 20)
         }
     }
@@ -30,7 +32,9 @@ import Testing
     @Test(arguments: [0.2, 0.5, 0.9])
     func truncatedFilesGiveATypedError(fraction: Double) throws {
         let image = SyntheticImage.noise(width: 64, height: 64, format: .rgb8, seed: 5)
-        for (bytes, name) in [(try PNGEncoder.encode(image), "cut.png"), (try JPEGEncoder.encode(image, quality: 90), "cut.jpg")] {
+        for (bytes, name) in [
+            (try PNGEncoder.encode(image), "cut.png"), (try JPEGEncoder.encode(image, quality: 90), "cut.jpg"),
+        ] {
             let cut = Array(bytes.prefix(Int(Double(bytes.count) * fraction)))
             #expect {
                 try ImageDecoder.decode(cut, name: name)
@@ -60,7 +64,8 @@ import Testing
         #expect {
             try ImageDecoder.decodeFile(atPath: "/nonexistent/photo.jpg")
         } throws: { error in
-            (error as? ImageError)?.code == .readFailed && (error as? ImageError)?.message.contains("/nonexistent/photo.jpg") == true
+            (error as? ImageError)?.code == .readFailed
+                && (error as? ImageError)?.message.contains("/nonexistent/photo.jpg") == true
         }
     }
 
@@ -96,9 +101,11 @@ enum TinyFiles {
 
     /// A JPEG whose baseline frame header claims `width` x `height`, three components, no scan data.
     static func jpeg(width: UInt16, height: UInt16) -> [UInt8] {
-        let frame: [UInt8] = [0xFF, 0xC0, 0x00, 17, 8, UInt8(height >> 8), UInt8(height & 0xFF),
-                              UInt8(width >> 8), UInt8(width & 0xFF), 3,
-                              1, 0x22, 0, 2, 0x11, 0, 3, 0x11, 0]
+        let frame: [UInt8] = [
+            0xFF, 0xC0, 0x00, 17, 8, UInt8(height >> 8), UInt8(height & 0xFF),
+            UInt8(width >> 8), UInt8(width & 0xFF), 3,
+            1, 0x22, 0, 2, 0x11, 0, 3, 0x11, 0,
+        ]
         return [0xFF, 0xD8] + frame + [0xFF, 0xD9]
     }
 

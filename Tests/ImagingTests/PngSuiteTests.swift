@@ -1,7 +1,7 @@
 import Foundation
 import Imaging
-import Testing
 import TestSupport
+import Testing
 
 /// PngSuite conformance against the Luna Paint RGBA arrays shipped beside the images.
 @Suite(TestData.required("pngsuite"))

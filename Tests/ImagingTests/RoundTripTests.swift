@@ -1,7 +1,7 @@
 import Foundation
 import Imaging
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct RoundTripTests {
     @Test(arguments: PixelFormat.allCases, PNGEffort.allCases)
@@ -58,7 +58,8 @@ import TestSupport
 
     @Test func higherQualityIsCloserAndLarger() throws {
         let image = SyntheticImage.noise(width: 64, height: 64, format: .rgb8, seed: 3)
-        let low = try JPEGEncoder.encode(image, quality: 20), high = try JPEGEncoder.encode(image, quality: 95)
+        let low = try JPEGEncoder.encode(image, quality: 20)
+        let high = try JPEGEncoder.encode(image, quality: 95)
         #expect(high.count > low.count)
         let lowError = meanAbsoluteDifference(try ImageDecoder.decode(low, name: "low.jpg"), image)
         let highError = meanAbsoluteDifference(try ImageDecoder.decode(high, name: "high.jpg"), image)

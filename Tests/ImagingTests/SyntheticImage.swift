@@ -20,7 +20,8 @@ enum SyntheticImage {
         pixels.reserveCapacity(width * height * 3)
         for y in 0..<height {
             for x in 0..<width {
-                let dx = x - width / 2, dy = y - height / 2
+                let dx = x - width / 2
+                let dy = y - height / 2
                 let inside = dx * dx + dy * dy < (min(width, height) / 4) * (min(width, height) / 4)
                 pixels.append(UInt8(x * 255 / max(1, width - 1)))
                 pixels.append(UInt8(y * 255 / max(1, height - 1)))

@@ -19,7 +19,9 @@ import Testing
         ]
         for (orientation, (width, height, pixels)) in expected {
             let turned = Self.sample.oriented(orientation)
-            #expect(turned.width == width && turned.height == height && turned.pixels == pixels, "orientation \(orientation)")
+            #expect(
+                turned.width == width && turned.height == height && turned.pixels == pixels,
+                "orientation \(orientation)")
         }
     }
 
@@ -81,8 +83,9 @@ import Testing
     @Test func downscaleDoesNotAliasFineStripes() {
         // One-pixel stripes: nearest-neighbour gives black or white; averaging 5.4 pixels gives mid grey
         // (113 to 142 depending on how many white stripes each output pixel covers).
-        let stripes = Image(width: 200, height: 10, format: .gray8,
-                            pixels: (0..<2000).map { ($0 % 2 == 0) ? 0 : 255 })
+        let stripes = Image(
+            width: 200, height: 10, format: .gray8,
+            pixels: (0..<2000).map { ($0 % 2 == 0) ? 0 : 255 })
         let small = stripes.downscaled(toMaxSide: 37)
         #expect(small.pixels.allSatisfy { (105...150).contains($0) })
     }
