@@ -116,4 +116,13 @@ struct ShippedTranscriptTests {
             #expect(FileManager.default.fileExists(atPath: cutout), "\(name)")
         }
     }
+
+    @Test func transcriptsListShowsTheShippedExamples() throws {
+        let list = try ProcessRunner.blindsight(["transcripts", "list", "--dir", Self.folder.path])
+        #expect(list.status == 0, "\(list.stderr)")
+        let rows = list.stdout.split(separator: "\n").dropFirst()
+        #expect(rows.count == Self.shipped.count)
+        #expect(rows.contains { $0.contains("park-dog.jsonl") && $0.contains("4 dog") && $0.contains("decided") })
+        #expect(rows.contains { $0.contains("park-no-instruction-fallback.jsonl") && $0.contains("(fallback)") })
+    }
 }
