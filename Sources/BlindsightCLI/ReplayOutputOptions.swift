@@ -13,7 +13,7 @@ struct ReplayOutputOptions: ParsableArguments {
     @Option(help: "Write a preview PNG (the cutout over a checkerboard) here.")
     var preview: String?
 
-    @Option(help: "Feather radius in pixels (soft alpha ramp across the boundary; default 0: hard mask).")
+    @Option(help: "Feather radius in pixels: a soft alpha ramp across the boundary (0: hard mask).")
     var feather = 0
 
     @Option(help: "Crop the outputs to the content plus this margin in pixels.")
