@@ -44,6 +44,8 @@ struct ImageInfoCommand: ParsableCommand {
             colour type: \(info.colorType)
             bit depth: \(info.bitDepth)
             channels: \(info.channels)
+            encoding: \(info.encoding)
+            ICC profile: \(info.hasICCProfile ? "present (not applied: samples are used as stored)" : "none")
             """)
     }
 

@@ -69,6 +69,7 @@ bsimg_status bsimg_png_open(const uint8_t *data, size_t size, bsimg_png_reader *
     h->bit_depth = png_get_bit_depth(reader->png, reader->info);
     h->interlaced = png_get_interlace_type(reader->png, reader->info) != PNG_INTERLACE_NONE;
     h->has_trns = png_get_valid(reader->png, reader->info, PNG_INFO_tRNS) != 0;
+    h->has_iccp = png_get_valid(reader->png, reader->info, PNG_INFO_iCCP) != 0;
     int alpha = (h->color_type & PNG_COLOR_MASK_ALPHA) || h->has_trns;
     int color = h->color_type & PNG_COLOR_MASK_COLOR;
     h->out_channels = alpha ? 4 : (color ? 3 : 1);

@@ -33,10 +33,15 @@ public struct ImageInfo: Sendable, Equatable, Codable {
     public var bitDepth: Int
     /// Samples per pixel as stored (palette PNG: 1).
     public var channels: Int
+    /// How the data is laid out: PNG "non-interlaced" or "interlaced"; JPEG "baseline", "extended",
+    /// "progressive", "lossless", with " arithmetic" appended for arithmetic coding.
+    public var encoding: String
+    /// Whether the file embeds an ICC colour profile (PNG iCCP, JPEG APP2). It is never applied.
+    public var hasICCProfile: Bool
 
     public init(
         format: ImageFormat, width: Int, height: Int, orientation: Int, colorType: String,
-        bitDepth: Int, channels: Int
+        bitDepth: Int, channels: Int, encoding: String = "", hasICCProfile: Bool = false
     ) {
         self.format = format
         self.width = width
@@ -48,6 +53,8 @@ public struct ImageInfo: Sendable, Equatable, Codable {
         self.colorType = colorType
         self.bitDepth = bitDepth
         self.channels = channels
+        self.encoding = encoding
+        self.hasICCProfile = hasICCProfile
     }
 }
 
@@ -83,7 +90,7 @@ extension ImageInfo {
         case 6: "rotate 90° clockwise"
         case 7: "transverse (mirror, then rotate 90° clockwise)"
         case 8: "rotate 90° counter-clockwise"
-        default: "none (stored upright)"
+        default: "none: stored upright"
         }
     }
 }

@@ -1,6 +1,6 @@
-/// The facts of a JPEG header that TurboJPEG does not report: frame type and precision, the Adobe
-/// APP14 transform, and the EXIF orientation. A bounds-checked walk over the marker segments up to
-/// the first scan; it never reads past the buffer.
+/// The facts of a JPEG header, read without libjpeg (for `image info` and checks before decoding):
+/// size, frame type and precision, the Adobe APP14 transform, an ICC profile, the EXIF orientation.
+/// A bounds-checked walk over the marker segments up to the first scan; it never reads past the buffer.
 struct JPEGMarkers: Sendable, Equatable {
     var width = 0
     var height = 0
@@ -14,6 +14,21 @@ struct JPEGMarkers: Sendable, Equatable {
     var adobeTransform: Int?
     /// EXIF orientation of the first valid EXIF segment, 1 when none.
     var orientation = 1
+    /// Whether an APP2 "ICC_PROFILE" segment is present.
+    var hasICCProfile = false
+
+    /// The coding process the frame marker names.
+    var encoding: String {
+        let process: String =
+            switch frameMarker & 0x03 {
+            case 0: "baseline"
+            case 1: "extended"
+            case 2: "progressive"
+            default: "lossless"
+            }
+        // SOF9-SOF11 (and their differential forms) use arithmetic coding.
+        return frameMarker & 0x08 != 0 ? process + " arithmetic" : process
+    }
 
     var colorType: String {
         switch components {
@@ -27,7 +42,7 @@ struct JPEGMarkers: Sendable, Equatable {
     var info: ImageInfo {
         ImageInfo(
             format: .jpeg, width: width, height: height, orientation: orientation, colorType: colorType,
-            bitDepth: precision, channels: components)
+            bitDepth: precision, channels: components, encoding: encoding, hasICCProfile: hasICCProfile)
     }
 
     static func scan(_ bytes: [UInt8], name: String) throws(ImageError) -> JPEGMarkers {
@@ -71,6 +86,8 @@ struct JPEGMarkers: Sendable, Equatable {
                     result.orientation = orientation
                     foundExif = true
                 }
+            case 0xE2:
+                if payload.starts(with: Array("ICC_PROFILE".utf8)) { result.hasICCProfile = true }
             case 0xEE:
                 if payload.starts(with: Array("Adobe".utf8)) {
                     result.hasAdobe = true

@@ -56,7 +56,8 @@ enum PNGDecoder {
             }
         return ImageInfo(
             format: .png, width: Int(header.width), height: Int(header.height), orientation: 1,
-            colorType: colorType, bitDepth: Int(header.bit_depth), channels: channels)
+            colorType: colorType, bitDepth: Int(header.bit_depth), channels: channels,
+            encoding: header.interlaced != 0 ? "interlaced" : "non-interlaced", hasICCProfile: header.has_iccp != 0)
     }
 
     private static func error(_ status: bsimg_status, _ message: [CChar], name: String) -> ImageError {

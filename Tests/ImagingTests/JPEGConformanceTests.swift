@@ -88,17 +88,20 @@ struct JPEGConformanceTests {
 
     @Test func infoDescribesTheHeader() throws {
         let gray = try ImageDecoder.infoFile(atPath: Self.path("pillow/hopper_gray.jpg"))
-        #expect(
-            gray
-                == ImageInfo(
-                    format: .jpeg, width: 128, height: 128, orientation: 1, colorType: "gray",
-                    bitDepth: 8, channels: 1))
+        let expected = ImageInfo(
+            format: .jpeg, width: 128, height: 128, orientation: 1, colorType: "gray", bitDepth: 8, channels: 1,
+            encoding: "baseline", hasICCProfile: false)
+        #expect(gray == expected)
         let cmyk = try ImageDecoder.infoFile(atPath: Self.path("pillow/pil_sample_cmyk.jpg"))
         #expect(cmyk.colorType == "ycck" && cmyk.channels == 4)
         let monkey = try ImageDecoder.infoFile(atPath: Self.path("libjpeg-turbo/monkey12.jpg"))
-        #expect(monkey.bitDepth == 12)
+        #expect(monkey.bitDepth == 12 && monkey.hasICCProfile)
+        let encodings = try ["jpeg-decoder/progressive3.jpg", "libjpeg-turbo/testimgari.jpg"].map {
+            try ImageDecoder.infoFile(atPath: Self.path($0)).encoding
+        }
+        #expect(encodings == ["progressive", "extended arithmetic"])  // SOF9: extended, arithmetic
+        #expect(try ImageDecoder.infoFile(atPath: Self.path("pillow/icc-after-SOF.jpg")).hasICCProfile)
     }
-
     @Test(arguments: [
         ("libjpeg-turbo/monkey12.jpg", ImageError.Code.unsupported),
         ("pillow/truncated_jpeg.jpg", .truncated),

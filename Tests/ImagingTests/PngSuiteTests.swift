@@ -60,6 +60,13 @@ struct PngSuiteTests {
         }
     }
 
+    @Test func infoReportsInterlacingAndICCProfiles() throws {
+        let interlaced = try ImageDecoder.infoFile(atPath: Self.folder.appendingPathComponent("basi2c08.png").path)
+        #expect(interlaced.encoding == "interlaced" && !interlaced.hasICCProfile)
+        let plain = try ImageDecoder.infoFile(atPath: Self.folder.appendingPathComponent("basn2c08.png").path)
+        #expect(plain.encoding == "non-interlaced")
+    }
+
     /// The expected 8-bit RGBA samples: the `_to8` array when present, else the plain array, whose
     /// 16-bit values (some arrays hold them) are reduced with rounding.
     static func expectedRGBA(for file: String) throws -> [Int] {

@@ -26,6 +26,7 @@ typedef struct {
     int bit_depth;    ///< 1, 2, 4, 8 or 16
     int interlaced;   ///< 1 when Adam7
     int has_trns;     ///< 1 when a tRNS chunk is present
+    int has_iccp;     ///< 1 when an iCCP chunk (ICC profile) is present
     int out_channels; ///< 1 (gray8), 3 (rgb8) or 4 (rgba8)
 } bsimg_png_header;
 
