@@ -55,9 +55,8 @@ struct RunCommandTests {
         let (folder, photo, _) = try scene()
         let reasoner = try await FakeModelServer()
         defer { Task { await reasoner.stop() } }
-        let down = try await FakeModelServer()
+        let down = try RefusingPort()
         let deadURL = down.baseURL
-        await down.stop()
         reasoner.enqueue(.openAIStream(content: #"{"action": "ask", "question": "What is in the centre?"}"#))
         let result = try await run(
             [photo, "--reasoner", "openai:qwq"], in: folder,
@@ -67,6 +66,7 @@ struct RunCommandTests {
         #expect(lines.count == 1)
         #expect(lines.first?.hasPrefix("blindsight: ") == true && lines.first?.contains(deadURL) == true)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("cutout.png").path))
+        extendLifetime(down)
     }
 
     @Test("--no-fallback exits 5 and writes nothing when the reasoner never decides")

@@ -143,9 +143,8 @@ struct HTTPClientTests {
 
     @Test("an unreachable server names the URL but no secrets")
     func connectionRefusedMessage() async throws {
-        let server = try await FakeModelServer()
-        let base = server.baseURL
-        await server.stop()
+        let closed = try RefusingPort()
+        let base = closed.baseURL
         let secretURL = base.replacingOccurrences(of: "http://", with: "http://user:sk-test-SECRET-123@")
             + "/v1/models?key=sk-test-SECRET-123"
         var headers = HTTPHeaders()
@@ -158,6 +157,7 @@ struct HTTPClientTests {
         let message = error?.message ?? ""
         #expect(message.hasPrefix("cannot connect to \(base)/v1/models"))
         #expect(!message.contains("SECRET"))
+        extendLifetime(closed)
     }
 
     @Test("display URLs drop user information, query and fragment")

@@ -53,7 +53,7 @@ func failure(_ backend: any ChatBackend, _ request: ChatRequest) async -> ModelS
     }
 }
 
-func openAI(_ server: FakeModelServer, model: String = "test-model", key: String? = nil, policy: RetryPolicy = .standard,
+func openAI(_ server: some LoopbackEndpoint, model: String = "test-model", key: String? = nil, policy: RetryPolicy = .standard,
             idle: Double? = 5, settings: ModelSettings = ModelSettings(), memory: StructuredOutputMemory = StructuredOutputMemory())
     -> OpenAICompatibleBackend
 {

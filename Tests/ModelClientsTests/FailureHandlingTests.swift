@@ -223,13 +223,14 @@ struct FailureHandlingTests {
         let unauthorized = try #require(await failure(openAI(server, key: key), question))
         #expect(unauthorized.message.contains("answered HTTP 401: Incorrect API key provided: ***"))
         await server.stop()
+        let closed = try RefusingPort()
         let waits = RecordedWaits()
-        let unreachable = try #require(await failure(openAI(server, key: key, policy: waits.policy()), question))
+        let unreachable = try #require(await failure(openAI(closed, key: key, policy: waits.policy()), question))
         #expect(unreachable.attempts == 3, "connection failures are retried")
         #expect(waits.values == [0.5, 1.0])
         for message in [unauthorized.message, unreachable.message, "\(unauthorized)", "\(unreachable)"] {
             #expect(!message.contains("SECRET"))
         }
-        #expect(unreachable.message.contains("cannot connect to \(server.baseURL)/v1/chat/completions"))
+        #expect(unreachable.message.contains("cannot connect to \(closed.baseURL)/v1/chat/completions"))
     }
 }

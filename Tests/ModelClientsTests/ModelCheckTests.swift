@@ -5,7 +5,7 @@ import TestSupport
 
 @Suite("models check")
 struct ModelCheckTests {
-    func config(ollamaAt server: FakeModelServer) throws -> BlindsightConfig {
+    func config(ollamaAt server: some LoopbackEndpoint) throws -> BlindsightConfig {
         try BlindsightConfig.load(environment: ["OLLAMA_HOST": server.baseURL, "HOME": "/nonexistent-home"])
     }
 
@@ -40,9 +40,8 @@ struct ModelCheckTests {
 
     @Test("an unreachable server fails with the connection error")
     func unreachable() async throws {
-        let server = try await FakeModelServer()
+        let server = try RefusingPort()
         let configuration = try config(ollamaAt: server)
-        await server.stop()
         let result = await ModelCheck.run(role: "reasoner", spec: try ModelSpec(parsing: "ollama:qwq"), config: configuration)
         #expect(!result.reachable)
         #expect(result.problem?.contains("cannot connect to \(server.baseURL)/api/tags") == true)

@@ -74,14 +74,13 @@ struct HTTPPanopticSourceTests {
 
     @Test("a service that is not running is a service failure (exit 4)")
     func notRunning() async throws {
-        let server = try await FakePanopticServer(answer: .segmentation(scene.segmentation))
-        let url = server.baseURL
-        await server.stop()
+        let closed = try RefusingPort()
         await #expect {
-            try await request(HTTPPanopticSource(url: url))
+            try await request(HTTPPanopticSource(url: closed.baseURL))
         } throws: { error in
             (error as? any UserFacingError)?.exitStatus == .serviceFailure
         }
+        extendLifetime(closed)
     }
 
     @Test("a saved service answer works offline as --panoptic FILE.json")
