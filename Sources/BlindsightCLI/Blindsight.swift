@@ -18,7 +18,7 @@ public struct Blindsight: AsyncParsableCommand {
             // (composite)
             // -- model clients and configuration (issue 4) --
             ModelsCommand.self, AskCommand.self, ConfigCommand.self,
-            // -- dialogue (issue 5) --
+            RunCommand.self,  // dialogue (issue 5): one non-interactive dialogue ending in a cutout
             // -- transcripts and replay (issue 6) --
         ]
     )

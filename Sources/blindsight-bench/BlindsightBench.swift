@@ -11,9 +11,11 @@ struct BlindsightBench: AsyncParsableCommand {
             // -- image I/O vs Pillow (issue 2) --
             ImagingBenchmark.self,
             // -- compositor vs Pillow + numpy (issue 3) --
+            CompositorBenchmark.self,
             // -- model client overhead (issue 4) --
             ModelClientBench.self,
             // -- referee overhead (issue 5) --
+            RefereeBench.self,
             // -- replay (issue 6) --
         ]
     )

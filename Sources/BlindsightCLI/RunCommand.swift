@@ -1,0 +1,134 @@
+import ArgumentParser
+import BlindsightCore
+import Compositor
+import Dialogue
+import Foundation
+import Imaging
+import ModelClients
+import Panoptic
+
+/// `blindsight run IMAGE`: one non-interactive dialogue, printed as it happens, ending in a cutout.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run one dialogue between the reasoner and the seer and write the cutout.",
+        discussion: """
+            Exit codes: 0 with a decision (the reasoner's or the baseline fallback), 2 usage, 3 bad input, \
+            4 a model server failed, 5 no decision (with --no-fallback), 130 interrupted.
+            """)
+
+    @Argument(help: "The image (PNG or JPEG).")
+    var image: String
+
+    @Option(help: "What to keep, in your words (may be vague or left out).")
+    var instruction: String?
+
+    /// `--reasoner SPEC` (provider:model, or `baseline` for no model at all) and `--seer SPEC`.
+    @OptionGroup var models: ModelSelectionOptions
+
+    @Option(help: "The segmentation: an id map PNG or a panoptic service URL (default: IMAGE's sidecar files).")
+    var panoptic: String?
+
+    @Option(help: "The segments JSON for --panoptic FILE.png (default: beside the map).")
+    var segments: String?
+
+    @Option(help: "Reasoner turns in all, the decision round included (the question budget is one less).")
+    var maxRounds: Int = 5
+
+    @Flag(inversion: .prefixedNo, help: "Also show the seer the Set-of-Mark overlay (segment numbers drawn on the image).")
+    var marks = true
+
+    @Flag(help: "Exit 5 with no cutout when the reasoner never decides, instead of applying the baseline policy.")
+    var noFallback = false
+
+    @Option(help: "The prompt template folder (default: prompts/default).")
+    var prompts: String?
+
+    @Option(help: "Where to write the cutout PNG (default: IMAGE-NAME.cutout.png in the current folder).")
+    var out: String?
+
+    @Option(help: "Where to write the mask PNG (default: IMAGE-NAME.mask.png in the current folder).")
+    var mask: String?
+
+    func validate() throws {
+        guard (1...50).contains(maxRounds) else { throw ValidationError("--max-rounds must be between 1 and 50") }
+    }
+
+    func run() async throws {
+        let config = try models.loadConfiguration()
+        let reasonerSpec = config.reasoner.value
+        let seerSpec = config.seer.value
+        let usesModels = reasonerSpec.provider != ModelSpec.baselineProvider
+        let templates = try PromptTemplates(directory: try promptsDirectory())
+
+        let imageBytes = try readBytes(image)
+        let picture = try ImageDecoder.decode(imageBytes, name: image)
+        let source = try PanopticSourceResolver.resolve(panoptic: panoptic, segments: segments, imagePath: image)
+        let segmentation = try await source.segmentation(forImageAt: image, image: picture, imageBytes: imageBytes)
+        let table = AreaTable(segmentation: segmentation)
+
+        let rules = RefereeRules(
+            maxRounds: maxRounds, allowFallback: !noFallback, marks: marks,
+            structuredOutput: config.settings(for: reasonerSpec).structuredOutput
+                ?? RefereeRules.structuredOutputByDefault(model: reasonerSpec.model))
+        let task = DialogueTask(
+            instruction: instruction, imageName: (image as NSString).lastPathComponent, imageWidth: picture.width,
+            imageHeight: picture.height, table: table)
+        let referee = Referee(task: task, rules: rules, prompts: templates)
+
+        var seerImages: [DialogueEngine.SeerAttachment] = []
+        if usesModels {
+            let maxSide = config.seerImageMaxSide.value
+            seerImages.append(.init(try SeerImage.prepare(picture, maxSide: maxSide), purpose: "image"))
+            if marks {
+                let overlay = MarkOverlay.render(image: picture, idMap: segmentation.idMap, table: table)
+                seerImages.append(.init(try SeerImage.prepare(overlay, maxSide: maxSide), purpose: "marks"))
+            }
+        }
+        let engine = DialogueEngine(
+            reasoner: usesModels ? try BackendFactory.makeBackend(for: reasonerSpec, config: config) : nil,
+            seer: usesModels ? try BackendFactory.makeBackend(for: seerSpec, config: config) : nil,
+            seerImages: seerImages, observers: assembleObservers(table: table))
+
+        var result = try await Interrupts.cancellingOnInterrupt { try await engine.run(referee) }
+        let outcome = result.outcome
+        if let failure = result.failure { throw failure }
+        if outcome.stopReason == .cancelled { throw InterruptedError() }
+        guard let decision = outcome.decision else { throw NoDecisionError(stopReason: outcome.stopReason) }
+        let stem = ((image as NSString).lastPathComponent as NSString).deletingPathExtension
+        let files = try CutoutWriter.write(
+            decision: decision, segmentation: segmentation, image: picture, cutoutPath: out ?? "\(stem).cutout.png",
+            maskPath: mask ?? "\(stem).mask.png")
+        await engine.recordOutputs(files, after: &result)
+    }
+
+    /// Everyone who receives the run's events. Add transcript writers and metrics here.
+    private func assembleObservers(table: AreaTable) -> [any DialogueObserver] {
+        let renderer = DialogueTextRenderer(colour: DialogueTextRenderer.colourSuitsStandardOutput(), table: table)
+        return [DialoguePrinter(renderer: renderer) { line in print(line) }]
+    }
+
+    private func promptsDirectory() throws -> String {
+        if let prompts { return prompts }
+        guard let found = PromptTemplates.defaultDirectory() else {
+            throw PromptError(message: "no prompts/default folder found in the current folder or beside the program; give --prompts DIR")
+        }
+        return found
+    }
+
+    private func readBytes(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ImageError(.readFailed, file: path, detail: "no such file, or not readable")
+        }
+        return [UInt8](data)
+    }
+}
+
+/// The dialogue ended without a decision the user allowed.
+struct NoDecisionError: UserFacingError {
+    var stopReason: StopReason
+    var message: String {
+        "the dialogue ended without a decision (\(stopReason.rawValue)); no cutout was written (drop --no-fallback to apply the baseline policy)"
+    }
+    var exitStatus: ExitStatus { .noDecision }
+}

@@ -1,1 +1,0 @@
-// Placeholder so the package builds before this module's issue lands; replaced by its first real file.

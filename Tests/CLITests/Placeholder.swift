@@ -1,1 +1,0 @@
-// Placeholder so the package builds; replaced by this target's first real test.
