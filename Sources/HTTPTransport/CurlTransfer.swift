@@ -79,7 +79,7 @@ final class CurlTransfer: Sendable {
             return code
         }
         let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        finish(outcome(result, detail: detail, easy: easy))
+        finish(outcome(result, detail: HTTPError.redacting(detail, secretsOf: request.url), easy: easy))
     }
 
     /// Sets every option on `easy`; returns the header list to free after the transfer.

@@ -62,6 +62,17 @@ public struct HTTPError: UserFacingError, Equatable {
 
     public var exitStatus: ExitStatus { code == .cancelled ? .interrupted : .serviceFailure }
 
+    /// `text` with the user information and query of `url` replaced by `***`, in case libcurl's
+    /// explanation quotes them.
+    static func redacting(_ text: String, secretsOf url: String) -> String {
+        guard let components = URLComponents(string: url) else { return text }
+        let secrets = [components.percentEncodedUser, components.percentEncodedPassword, components.percentEncodedQuery,
+                       components.user, components.password, components.query]
+        return secrets.compactMap { $0 }.filter { $0.count >= 3 }.reduce(text) {
+            $0.replacingOccurrences(of: $1, with: "***")
+        }
+    }
+
     /// `url` reduced to scheme, host, port and path: user information (`user:password@`), query
     /// (`?key=…`) and fragment are dropped, since they may carry secrets.
     public static func displayURL(_ url: String) -> String {

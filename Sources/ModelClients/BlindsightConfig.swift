@@ -152,12 +152,14 @@ public struct BlindsightConfig: Sendable {
         return result
     }
 
-    /// `OLLAMA_HOST` as Ollama reads it: a scheme and port are optional (`http`, `11434`).
-    static func ollamaURL(_ host: String) -> String {
+    /// `OLLAMA_HOST` as Ollama reads it: the scheme is optional (`http`), and so is the port
+    /// (`11434` for http, `443` for https).
+    public static func ollamaURL(_ host: String) -> String {
         var url = host.contains("://") ? host : "http://" + host
         if url.hasSuffix("/") { url.removeLast() }
         let authority = url.components(separatedBy: "://").last ?? ""
-        if !authority.contains(":") && !authority.contains("/") { url += ":11434" }
+        let hasPort = authority.hasPrefix("[") ? authority.contains("]:") : authority.contains(":")
+        if !hasPort, !authority.contains("/"), url.lowercased().hasPrefix("http://") { url += ":11434" }
         return url
     }
 

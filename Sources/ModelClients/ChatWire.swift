@@ -81,6 +81,16 @@ enum WireJSON {
     }
 }
 
+/// A member that decodes to nil when its type is unexpected, so one odd field (a usage block of an
+/// unknown shape, a non-string finish reason) does not make a whole stream event unreadable.
+struct Lenient<Value: Decodable>: Decodable {
+    let value: Value?
+
+    init(from decoder: any Decoder) throws {
+        value = try? Value(from: decoder)
+    }
+}
+
 /// An `error` member in any shape servers use: a string (Ollama) or an object with a `message`
 /// (OpenAI, vLLM, llama.cpp; its `code` may be a string or a number).
 struct ServerErrorField: Decodable, Sendable {

@@ -132,13 +132,14 @@ struct OpenAIStreamDecoder: ChatReplyDecoder {
         var result: [WireEvent] = []
         if let choice = chunk.choices?.first {
             let delta = choice.delta ?? choice.message
-            for text in [delta?.reasoningContent, delta?.reasoning] {
+            for text in [delta?.reasoningContent?.value, delta?.reasoning?.value] {
                 if let text, !text.isEmpty { result.append(.reasoning(text)) }
             }
-            if let text = delta?.content, !text.isEmpty { result.append(.content(text)) }
-            if let reason = choice.finishReason { result.append(.finishReason(reason)) }
+            if let text = delta?.content?.value, !text.isEmpty { result.append(.content(text)) }
+            if let reason = choice.finishReason?.value { result.append(.finishReason(reason)) }
         }
-        if let tokens = WireJSON.usage(promptTokens: chunk.usage?.promptTokens, completionTokens: chunk.usage?.completionTokens) {
+        let usage = chunk.usage?.value
+        if let tokens = WireJSON.usage(promptTokens: usage?.promptTokens, completionTokens: usage?.completionTokens) {
             result.append(.usage(tokens))
         }
         return result
@@ -150,7 +151,7 @@ struct OpenAIChunk: Decodable {
     struct Choice: Decodable {
         var delta: Message?
         var message: Message?
-        var finishReason: String?
+        var finishReason: Lenient<String>?
 
         enum CodingKeys: String, CodingKey {
             case delta, message, finishReason = "finish_reason"
@@ -158,9 +159,9 @@ struct OpenAIChunk: Decodable {
     }
 
     struct Message: Decodable {
-        var content: String?
-        var reasoning: String?
-        var reasoningContent: String?
+        var content: Lenient<String>?
+        var reasoning: Lenient<String>?
+        var reasoningContent: Lenient<String>?
 
         enum CodingKeys: String, CodingKey {
             case content, reasoning, reasoningContent = "reasoning_content"
@@ -177,7 +178,7 @@ struct OpenAIChunk: Decodable {
     }
 
     var choices: [Choice]?
-    var usage: Usage?
+    var usage: Lenient<Usage>?
     var error: ServerErrorField?
     /// `"error"` in older vLLM's flat error objects, which carry `message` at the top.
     var object: String?

@@ -167,6 +167,18 @@ struct HTTPClientTests {
         #expect(!HTTPError.displayURL("not a url://a:secret@b?x").contains("secret"))
     }
 
+    @Test("a host that cannot be resolved is named without the URL's secrets")
+    func unresolvableHost() async {
+        let url = "http://user:sk-test-SECRET-123@no-such-host.invalid/v1/models?key=sk-test-SECRET-123"
+        let error = await #expect(throws: HTTPError.self) {
+            try await client.send(HTTPRequest(url: url, timeouts: HTTPTimeouts(connect: 5)))
+        }
+        // Without DNS at all the resolver may time out instead; either way the URL is shown safely.
+        #expect(error?.code == .couldNotConnect || error?.code == .timedOut)
+        #expect(error?.message.contains("http://no-such-host.invalid/v1/models") == true)
+        #expect(error?.message.contains("SECRET") == false)
+    }
+
     @Test("a malformed URL is reported as invalid")
     func invalidURL() async {
         let error = await #expect(throws: HTTPError.self) { try await client.send(HTTPRequest(url: "ftp://x/y")) }

@@ -85,6 +85,15 @@ struct ConfigurationTests {
         #expect(config.providers["openai"]?.baseURL.value == "https://api.openai.com/v1")
     }
 
+    @Test("OLLAMA_HOST forms Ollama accepts", arguments: [
+        ("10.0.0.5", "http://10.0.0.5:11434"), ("gpu-box:8080", "http://gpu-box:8080"),
+        ("http://gpu-box", "http://gpu-box:11434"), ("https://ollama.example.com", "https://ollama.example.com"),
+        ("[::1]", "http://[::1]:11434"), ("http://[::1]:9000/", "http://[::1]:9000"),
+    ])
+    func ollamaHost(value: String, url: String) {
+        #expect(BlindsightConfig.ollamaURL(value) == url)
+    }
+
     @Test("XDG_CONFIG_HOME locates the file")
     func xdgPath() {
         #expect(BlindsightConfig.defaultPath(environment: ["XDG_CONFIG_HOME": "/x", "HOME": "/h"]) == "/x/blindsight/config.yaml")

@@ -96,6 +96,21 @@ struct StreamingBackendTests {
         #expect(reply.completion.usage == TokenUsage(promptTokens: 3, completionTokens: 1))
     }
 
+    @Test("fields of an unexpected type are ignored, not fatal")
+    func oddFields() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(.sse([
+            #"{"choices":[{"index":0,"delta":{"content":"Hi","reasoning":{"summary":[]}},"finish_reason":null}],"usage":"n/a"}"#,
+            #"{"choices":[{"index":0,"delta":{"content":[{"type":"text"}]},"finish_reason":7}]}"#,
+            #"{"choices":[],"usage":{"prompt_tokens":3.0,"completion_tokens":2}}"#,
+        ]))
+        let reply = try await collect(openAI(server), question)
+        #expect(reply.completion.content == "Hi")
+        #expect(reply.completion.reasoning == "")
+        #expect(reply.completion.usage == TokenUsage(promptTokens: 3, completionTokens: 2))
+    }
+
     @Test("Ollama NDJSON split anywhere, with thinking, done_reason and counts", arguments: [1, 3, 8])
     func ollamaSplits(size: Int) async throws {
         let server = try await FakeModelServer()
