@@ -21,9 +21,11 @@ set -e
 # The reference panoptic server's tests (skipped, with the reason, when torch/transformers are absent).
 python_status=0
 if python3 -c "import pytest" 2>/dev/null; then
-    python3 -m pytest -q servers/panoptic || python_status=$?
+    python3 -m pytest -q -rs servers/panoptic || python_status=$?
 else
     echo "test.sh: pytest not available; reference server tests not run" >&2
 fi
 
+if [ "$swift_status" -ne 0 ]; then echo "test.sh: swift test failed (exit $swift_status)" >&2; fi
+if [ "$python_status" -ne 0 ]; then echo "test.sh: reference server tests failed (pytest exit $python_status)" >&2; fi
 if [ "$swift_status" -ne 0 ] || [ "$python_status" -ne 0 ]; then exit 1; fi

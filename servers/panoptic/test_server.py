@@ -5,6 +5,7 @@ numpy, Pillow or scipy are not installed.
 """
 
 import base64
+import importlib.util
 import io
 import json
 import threading
@@ -13,13 +14,24 @@ import urllib.request
 
 import pytest
 
-torch = pytest.importorskip("torch", reason="torch is not installed (see servers/panoptic/README.md)")
-transformers = pytest.importorskip("transformers", reason="transformers is not installed")
-np = pytest.importorskip("numpy", reason="numpy is not installed")
-PIL_Image = pytest.importorskip("PIL.Image", reason="Pillow is not installed")
-pytest.importorskip("scipy", reason="scipy is not installed (transformers' Mask2Former needs it)")
+import server
 
-import server  # noqa: E402  (after the skips)
+# Each test is collected and reported skipped, with the reason, when a package is missing
+# (a module-level skip would collect nothing, which pytest reports as a failure, exit code 5).
+REQUIRED = {
+    "torch": "torch is not installed (see servers/panoptic/README.md)",
+    "transformers": "transformers is not installed",
+    "numpy": "numpy is not installed",
+    "PIL": "Pillow is not installed",
+    "scipy": "scipy is not installed (transformers' Mask2Former needs it)",
+}
+MISSING = [reason for module, reason in REQUIRED.items() if importlib.util.find_spec(module) is None]
+pytestmark = pytest.mark.skipif(bool(MISSING), reason="; ".join(MISSING))
+
+if not MISSING:
+    import numpy as np
+    import torch
+    from PIL import Image as PIL_Image
 
 
 def tiny_segmenter() -> "server.Segmenter":
