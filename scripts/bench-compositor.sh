@@ -5,7 +5,8 @@ set -eu
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 if ! "$PYTHON" -c 'import PIL, numpy' 2>/dev/null; then
-    "$PYTHON" -m pip install --user --quiet pillow numpy
+    "$PYTHON" -m pip install --quiet pillow numpy ||
+        "$PYTHON" -m pip install --quiet --user --break-system-packages pillow numpy  # Debian's python3 (PEP 668)
 fi
 swift build -c release --product blindsight-bench
 exec "$(swift build -c release --show-bin-path)/blindsight-bench" compositor --python "$PYTHON" "$@"
