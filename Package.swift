@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "ModelClientsTests", dependencies: ["ModelClients", "TestSupport"]),
         .testTarget(name: "PanopticTests", dependencies: ["Panoptic", "TestSupport"]),
         .testTarget(name: "CompositorTests", dependencies: ["Compositor", "TestSupport"]),
-        .testTarget(name: "DialogueTests", dependencies: ["Dialogue", "TestSupport"]),
+        .testTarget(name: "DialogueTests", dependencies: ["Dialogue", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["BlindsightCLI", "TestSupport"]),
     ]
