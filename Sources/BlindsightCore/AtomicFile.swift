@@ -12,6 +12,24 @@ public enum AtomicFile {
     /// Writes `bytes` to `path` atomically.
     /// - Throws: ``FileOutputError`` naming the path and the system's reason.
     public static func write(_ bytes: some Collection<UInt8>, to path: String) throws(FileOutputError) {
+        do {
+            try write(to: path) { output in
+                if try bytes.withContiguousStorageIfAvailable({ try output.append(UnsafeRawBufferPointer($0)) }) == nil {
+                    try ContiguousArray(bytes).withUnsafeBytes { try output.append($0) }
+                }
+            }
+        } catch let error as FileOutputError {
+            throw error
+        } catch {
+            throw FileOutputError(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Writes the file at `path` atomically from pieces that `produce` appends in order, so a large
+    /// file never has to be in memory whole. When `produce` throws, nothing is left at `path` and
+    /// its error is rethrown.
+    /// - Throws: ``FileOutputError`` naming the path and the system's reason, or `produce`'s error.
+    public static func write(to path: String, _ produce: (Output) throws -> Void) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let base = (path as NSString).lastPathComponent
         let folder = directory.isEmpty ? "." : directory
@@ -27,7 +45,7 @@ public enum AtomicFile {
         defer {
             if !closed { close(fd) }
         }
-        try writeAll(bytes, to: fd, path: path)
+        try produce(Output(fd: fd, path: path))
         guard fsync(fd) == 0 else { throw FileOutputError(path: path, reason: lastErrorText()) }
         fchmod(fd, 0o644)
         closed = true
@@ -36,22 +54,28 @@ public enum AtomicFile {
         succeeded = true
     }
 
-    private static func writeAll(_ bytes: some Collection<UInt8>, to fd: Int32, path: String) throws(FileOutputError) {
-        let contiguous = ContiguousArray(bytes)
-        var offset = 0
-        while offset < contiguous.count {
-            let written = contiguous.withUnsafeBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+    /// The temporary file that ``write(to:_:)`` fills.
+    public struct Output {
+        fileprivate let fd: Int32
+        fileprivate let path: String
+
+        /// Appends `bytes` to the file.
+        /// - Throws: ``FileOutputError`` (a full disk, for example).
+        public func append(_ bytes: UnsafeRawBufferPointer) throws(FileOutputError) {
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(fd, base + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw FileOutputError(path: path, reason: lastErrorText())
+                }
+                offset += written
             }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw FileOutputError(path: path, reason: lastErrorText())
-            }
-            offset += written
         }
     }
 
-    private static func lastErrorText() -> String { String(cString: strerror(errno)) }
+    fileprivate static func lastErrorText() -> String { String(cString: strerror(errno)) }
 }
 
 /// Writing an output file failed; nothing was left at the destination.

@@ -105,32 +105,49 @@ bsimg_status bsimg_jpeg_start(bsimg_jpeg_reader *reader, int scale_eighths, uint
     return BSIMG_OK;
 }
 
-bsimg_status bsimg_jpeg_read(bsimg_jpeg_reader *reader, uint8_t *out, size_t out_size,
-                             char *message, size_t message_size) {
+bsimg_status bsimg_jpeg_read_rows(bsimg_jpeg_reader *reader, uint8_t *out, size_t out_size, uint32_t max_rows,
+                                  uint32_t *rows_read, char *message, size_t message_size) {
     j_decompress_ptr info = &reader->info;
+    *rows_read = 0;
     size_t stride = (size_t)info->output_width * (size_t)info->output_components;
-    if (!reader->started || out_size < stride * info->output_height) {
+    uint32_t remaining = reader->started ? info->output_height - info->output_scanline : 0;
+    uint32_t wanted = max_rows < remaining ? max_rows : remaining;
+    if (!reader->started || out_size < stride * wanted) {
         snprintf(reader->errors.message, JMSG_LENGTH_MAX, "decoder not started or buffer too small");
         return report(reader, BSIMG_ERR_USAGE, message, message_size);
     }
-    JSAMPROW *rows = malloc(sizeof(JSAMPROW) * info->output_height);
+    JSAMPROW *rows = malloc(sizeof(JSAMPROW) * (wanted ? wanted : 1));
     if (!rows) return BSIMG_ERR_MEMORY;
-    for (JDIMENSION y = 0; y < info->output_height; y++) rows[y] = out + (size_t)y * stride;
+    for (uint32_t y = 0; y < wanted; y++) rows[y] = out + (size_t)y * stride;
     JSAMPROW *volatile rows_v = rows;
     if (setjmp(reader->errors.jump)) {
         free(rows_v);
         return report(reader, BSIMG_ERR_DATA, message, message_size);
     }
-    while (info->output_scanline < info->output_height && !reader->errors.premature_end) {
-        jpeg_read_scanlines(info, rows + info->output_scanline, info->output_height - info->output_scanline);
+    uint32_t done = 0;
+    while (done < wanted && !reader->errors.premature_end) {
+        done += jpeg_read_scanlines(info, rows + done, wanted - done);
     }
-    if (!reader->errors.premature_end) {
+    if (!reader->errors.premature_end && info->output_scanline == info->output_height) {
         jpeg_finish_decompress(info);
         reader->started = 0;
     }
     free(rows);
+    *rows_read = done;
     if (reader->errors.premature_end) return report(reader, BSIMG_ERR_TRUNCATED, message, message_size);
     return BSIMG_OK;
+}
+
+bsimg_status bsimg_jpeg_read(bsimg_jpeg_reader *reader, uint8_t *out, size_t out_size,
+                             char *message, size_t message_size) {
+    uint32_t rows = 0;
+    bsimg_status status = bsimg_jpeg_read_rows(reader, out, out_size, reader->info.output_height, &rows,
+                                               message, message_size);
+    if (status == BSIMG_OK && reader->started) {
+        snprintf(reader->errors.message, JMSG_LENGTH_MAX, "decoder not started or buffer too small");
+        return report(reader, BSIMG_ERR_USAGE, message, message_size);
+    }
+    return status;
 }
 
 void bsimg_jpeg_close(bsimg_jpeg_reader *reader) {

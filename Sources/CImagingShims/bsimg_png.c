@@ -142,5 +142,3 @@ void bsimg_png_close(bsimg_png_reader *reader) {
     png_destroy_read_struct(&reader->png, reader->info ? &reader->info : NULL, NULL);
     free(reader);
 }
-
-void bsimg_free(void *pointer) { free(pointer); }

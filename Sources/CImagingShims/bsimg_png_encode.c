@@ -1,5 +1,7 @@
 // PNG encoding: our own filtering and chunk writing, zlib deflate in parallel bands (like pigz), so a
 // large image compresses on all cores. The output is a standard PNG (one zlib stream over all IDATs).
+// Rows are pulled from a source and bytes pushed to a sink a few bands at a time, so neither the
+// image nor its PNG has to be in memory whole.
 #include "bsimg.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -8,7 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-enum { DICTIONARY = 32768, IDAT_CHUNK = 1 << 20, MIN_BAND_BYTES = 1 << 20, MAX_BANDS = 8 };
+enum { DICTIONARY = 32768, BAND_BYTES = 1 << 20, MAX_WORKERS = 8 };
 
 static inline uint8_t paeth(int a, int b, int c) {
     int p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c);
@@ -55,167 +57,202 @@ static uint64_t filtered_cost(const uint8_t *filtered, size_t length) {
     return sum;
 }
 
-/// Filters every row into `out` ((1 + stride) bytes per row). scratch holds 1 + stride bytes.
-static void filter_image(const uint8_t *pixels, uint32_t height, size_t stride, int bpp, int adaptive,
-                         uint8_t *out, uint8_t *scratch) {
-    for (uint32_t y = 0; y < height; y++) {
-        const uint8_t *row = pixels + (size_t)y * stride, *prior = y ? row - stride : NULL;
-        uint8_t *target = out + (size_t)y * (stride + 1);
-        if (!adaptive) { filter_row(2, row, prior, stride, bpp, target); continue; }
-        filter_row(0, row, prior, stride, bpp, target);
-        uint64_t best = filtered_cost(target, stride);
-        for (int type = 1; type <= 4; type++) {
-            filter_row(type, row, prior, stride, bpp, scratch);
-            uint64_t cost = filtered_cost(scratch, stride);
-            if (cost < best) { best = cost; memcpy(target, scratch, stride + 1); }
-        }
+/// Filters one row with the Up filter (fast) or with the filter of smallest cost (adaptive, as libpng
+/// chooses). scratch holds 1 + stride bytes.
+static void filter_best(const uint8_t *row, const uint8_t *prior, size_t stride, int bpp, int adaptive,
+                        uint8_t *target, uint8_t *scratch) {
+    if (!adaptive) { filter_row(2, row, prior, stride, bpp, target); return; }
+    filter_row(0, row, prior, stride, bpp, target);
+    uint64_t best = filtered_cost(target, stride);
+    for (int type = 1; type <= 4; type++) {
+        filter_row(type, row, prior, stride, bpp, scratch);
+        uint64_t cost = filtered_cost(scratch, stride);
+        if (cost < best) { best = cost; memcpy(target, scratch, stride + 1); }
     }
 }
 
+/// One band of rows and its compressed form. `raw` holds `lead` rows from before the band (the prior
+/// row and enough rows for a 32 KiB dictionary, so bands compress independently yet form one zlib
+/// stream) followed by the band's own rows.
 typedef struct {
-    const uint8_t *data;  ///< the whole filtered image
-    size_t start, length; ///< this band
-    int level, last;
-    uint8_t *out;
-    size_t out_size;
+    uint8_t *raw, *filtered, *scratch, *out;
+    size_t stride, out_capacity, out_size, band_length;
+    uint32_t lead, rows;
+    int bpp, adaptive, level, last, lead_starts_image, failed;
     uLong adler;
-    int failed;
 } band_job;
 
-static void *deflate_band(void *argument) {
+static void *compress_band(void *argument) {
     band_job *job = argument;
+    size_t row_bytes = job->stride + 1;
+    for (uint32_t i = 0; i < job->lead + job->rows; i++) {
+        const uint8_t *row = job->raw + (size_t)i * job->stride;
+        filter_best(row, i ? row - job->stride : NULL, job->stride, job->bpp, job->adaptive,
+                    job->filtered + (size_t)i * row_bytes, job->scratch);
+    }
     z_stream stream;
     memset(&stream, 0, sizeof stream);
     if (deflateInit2(&stream, job->level, Z_DEFLATED, -15, 8, Z_FILTERED) != Z_OK) { job->failed = 1; return NULL; }
-    if (job->start > 0) {
-        size_t dictionary = job->start < DICTIONARY ? job->start : DICTIONARY;
-        deflateSetDictionary(&stream, job->data + job->start - dictionary, (uInt)dictionary);
+    // The first lead row only serves as the prior row, unless it is the image's first row.
+    size_t usable = (size_t)(job->lead_starts_image ? job->lead : (job->lead ? job->lead - 1 : 0)) * row_bytes;
+    if (usable > 0) {
+        size_t dictionary = usable < DICTIONARY ? usable : DICTIONARY;
+        deflateSetDictionary(&stream, job->filtered + (size_t)job->lead * row_bytes - dictionary, (uInt)dictionary);
     }
-    size_t capacity = deflateBound(&stream, (uLong)job->length) + 64;
-    job->out = malloc(capacity);
-    if (!job->out) { deflateEnd(&stream); job->failed = 1; return NULL; }
-    stream.next_in = (Bytef *)(job->data + job->start);
-    stream.avail_in = (uInt)job->length;
+    const uint8_t *band = job->filtered + (size_t)job->lead * row_bytes;
+    job->band_length = (size_t)job->rows * row_bytes;
+    stream.next_in = (Bytef *)band;
+    stream.avail_in = (uInt)job->band_length;
     stream.next_out = job->out;
-    stream.avail_out = (uInt)capacity;
+    stream.avail_out = (uInt)job->out_capacity;
     int status = deflate(&stream, job->last ? Z_FINISH : Z_SYNC_FLUSH);
-    int expected = job->last ? Z_STREAM_END : Z_OK;
-    if (status != expected || stream.avail_in != 0) job->failed = 1;
-    job->out_size = capacity - stream.avail_out;
+    if (status != (job->last ? Z_STREAM_END : Z_OK) || stream.avail_in != 0) job->failed = 1;
+    job->out_size = job->out_capacity - stream.avail_out;
     deflateEnd(&stream);
-    job->adler = adler32(1L, job->data + job->start, (uInt)job->length);
+    job->adler = adler32(1L, band, (uInt)job->band_length);
     return NULL;
 }
 
-typedef struct {
-    uint8_t *bytes;
-    size_t count;
-} byte_writer;
-
-static void put32(byte_writer *w, uint32_t v) {
-    uint8_t *p = w->bytes + w->count;
+static void put32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
-    w->count += 4;
 }
 
-/// Appends one chunk: length, type, data, CRC over type and data.
-static void put_chunk(byte_writer *w, const char *type, const uint8_t *data, size_t length) {
-    put32(w, (uint32_t)length);
-    uint8_t *start = w->bytes + w->count;
-    memcpy(start, type, 4);
-    if (length) memcpy(start + 4, data, length);
-    w->count += 4 + length;
-    put32(w, (uint32_t)crc32(0L, start, (uInt)(4 + length)));
+/// Sends one chunk to the sink: length, type, the data pieces, CRC over type and data.
+static int put_chunk(bsimg_byte_sink sink, void *context, const char *type, const uint8_t *const pieces[],
+                     const size_t lengths[], int count) {
+    size_t length = 0;
+    for (int i = 0; i < count; i++) length += lengths[i];
+    uint8_t head[8];
+    put32(head, (uint32_t)length);
+    memcpy(head + 4, type, 4);
+    uLong crc = crc32(0L, head + 4, 4);
+    if (sink(context, head, 8)) return 1;
+    for (int i = 0; i < count; i++) {
+        if (!lengths[i]) continue;
+        crc = crc32(crc, pieces[i], (uInt)lengths[i]);
+        if (sink(context, pieces[i], lengths[i])) return 1;
+    }
+    uint8_t tail[4];
+    put32(tail, (uint32_t)crc);
+    return sink(context, tail, 4);
 }
 
-bsimg_status bsimg_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
-                              int zlib_level, int adaptive, uint8_t **out, size_t *out_size,
-                              char *message, size_t message_size) {
-    *out = NULL;
-    *out_size = 0;
+static void free_jobs(band_job *jobs, int count, uint8_t *carry) {
+    for (int i = 0; i < count; i++) { free(jobs[i].raw); free(jobs[i].filtered); free(jobs[i].scratch); free(jobs[i].out); }
+    free(carry);
+}
+
+bsimg_status bsimg_png_encode_stream(uint32_t width, uint32_t height, int channels, int zlib_level, int adaptive,
+                                     bsimg_row_source source, void *source_context, bsimg_byte_sink sink,
+                                     void *sink_context, char *message, size_t message_size) {
     if ((channels != 1 && channels != 3 && channels != 4) || width == 0 || height == 0 || width > 0x7FFFFFFF ||
         height > 0x7FFFFFFF) {
         snprintf(message, message_size, "unsupported image layout for PNG");
         return BSIMG_ERR_USAGE;
     }
-    size_t stride = (size_t)width * (size_t)channels, filtered_size = (stride + 1) * height;
-    if (filtered_size > 0x7FFFFFFF) {  // zlib's lengths are 32-bit
-        snprintf(message, message_size, "image too large for PNG encoding (over 2 GiB of samples)");
+    size_t stride = (size_t)width * (size_t)channels, row_bytes = stride + 1;
+    if (row_bytes > BAND_BYTES * 64) {
+        snprintf(message, message_size, "image too wide for PNG encoding");
         return BSIMG_ERR_USAGE;
     }
-    uint8_t *filtered = malloc(filtered_size), *scratch = malloc(stride + 1);
-    if (!filtered || !scratch) { free(filtered); free(scratch); return BSIMG_ERR_MEMORY; }
-    filter_image(pixels, height, stride, channels, adaptive, filtered, scratch);
-    free(scratch);
-
+    uint32_t band_rows = (uint32_t)(BAND_BYTES / row_bytes ? BAND_BYTES / row_bytes : 1);
+    uint32_t lead_max = (uint32_t)((DICTIONARY + row_bytes - 1) / row_bytes) + 1;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t bands = filtered_size / MIN_BAND_BYTES;
-    if (bands > (size_t)(cores > 0 ? cores : 1)) bands = (size_t)(cores > 0 ? cores : 1);
-    if (bands > MAX_BANDS) bands = MAX_BANDS;
-    if (bands < 1) bands = 1;
-    band_job jobs[MAX_BANDS];
-    pthread_t threads[MAX_BANDS];
-    int started[MAX_BANDS] = {0};
-    for (size_t i = 0; i < bands; i++) {
-        size_t first_row = height * i / bands, end_row = height * (i + 1) / bands;
-        jobs[i] = (band_job){ .data = filtered, .start = first_row * (stride + 1),
-                              .length = (end_row - first_row) * (stride + 1), .level = zlib_level,
-                              .last = i == bands - 1 };
-        if (i > 0) started[i] = pthread_create(&threads[i], NULL, deflate_band, &jobs[i]) == 0;
-        if (i > 0 && !started[i]) deflate_band(&jobs[i]);
-    }
-    deflate_band(&jobs[0]);
-    int failed = jobs[0].failed;
-    size_t compressed = jobs[0].out_size;
-    uLong adler = jobs[0].adler;
-    for (size_t i = 1; i < bands; i++) {
-        if (started[i]) pthread_join(threads[i], NULL);
-        failed |= jobs[i].failed;
-        compressed += jobs[i].out_size;
-        adler = adler32_combine(adler, jobs[i].adler, (z_off_t)jobs[i].length);
-    }
-    free(filtered);
+    uint32_t bands = (height + band_rows - 1) / band_rows;
+    int workers = cores > 0 ? (int)cores : 1;
+    if (workers > MAX_WORKERS) workers = MAX_WORKERS;
+    if ((uint32_t)workers > bands) workers = (int)bands;
 
-    // zlib stream = 2-byte header + deflate bands + Adler-32; split into IDAT chunks.
-    size_t stream_size = 2 + compressed + 4, chunks = (stream_size + IDAT_CHUNK - 1) / IDAT_CHUNK;
-    uint8_t *stream = failed ? NULL : malloc(stream_size);
-    byte_writer writer = { malloc(8 + 25 + stream_size + 12 * chunks + 12), 0 };
-    if (failed || !stream || !writer.bytes) {
-        for (size_t i = 0; i < bands; i++) free(jobs[i].out);
-        free(stream);
-        free(writer.bytes);
-        snprintf(message, message_size, failed ? "zlib failed" : "out of memory");
-        return failed ? BSIMG_ERR_ENCODE : BSIMG_ERR_MEMORY;
+    band_job jobs[MAX_WORKERS];
+    memset(jobs, 0, sizeof jobs);
+    uint8_t *carry = malloc((size_t)lead_max * stride);
+    int allocated = carry != NULL;
+    for (int i = 0; allocated && i < workers; i++) {
+        size_t rows = (size_t)lead_max + band_rows;
+        jobs[i].raw = malloc(rows * stride);
+        jobs[i].filtered = malloc(rows * row_bytes);
+        jobs[i].scratch = malloc(row_bytes);
+        jobs[i].out_capacity = compressBound((uLong)((size_t)band_rows * row_bytes)) + 64;
+        jobs[i].out = malloc(jobs[i].out_capacity);
+        allocated = jobs[i].raw && jobs[i].filtered && jobs[i].scratch && jobs[i].out;
     }
-    stream[0] = 0x78;
-    stream[1] = zlib_level <= 1 ? 0x01 : 0x9C;
-    size_t offset = 2;
-    for (size_t i = 0; i < bands; i++) {
-        memcpy(stream + offset, jobs[i].out, jobs[i].out_size);
-        offset += jobs[i].out_size;
-        free(jobs[i].out);
+    if (!allocated) {
+        free_jobs(jobs, workers, carry);
+        snprintf(message, message_size, "out of memory");
+        return BSIMG_ERR_MEMORY;
     }
-    byte_writer tail = { stream + offset, 0 };
-    put32(&tail, (uint32_t)adler);
 
     static const uint8_t signature[8] = { 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A };
-    memcpy(writer.bytes, signature, 8);
-    writer.count = 8;
     uint8_t header[13];
-    byte_writer ihdr = { header, 0 };
-    put32(&ihdr, width);
-    put32(&ihdr, height);
+    put32(header, width);
+    put32(header + 4, height);
     header[8] = 8;
     header[9] = channels == 1 ? 0 : channels == 3 ? 2 : 6;
     header[10] = header[11] = header[12] = 0;
-    put_chunk(&writer, "IHDR", header, 13);
-    for (size_t at = 0; at < stream_size; at += IDAT_CHUNK) {
-        size_t length = stream_size - at < IDAT_CHUNK ? stream_size - at : IDAT_CHUNK;
-        put_chunk(&writer, "IDAT", stream + at, length);
+    const uint8_t *ihdr[1] = { header };
+    size_t ihdr_length[1] = { 13 };
+    bsimg_status status = BSIMG_OK;
+    if (sink(sink_context, signature, 8) || put_chunk(sink, sink_context, "IHDR", ihdr, ihdr_length, 1)) {
+        status = BSIMG_ERR_ENCODE;
+        snprintf(message, message_size, "the PNG could not be written");
     }
-    put_chunk(&writer, "IEND", NULL, 0);
-    free(stream);
-    *out = writer.bytes;
-    *out_size = writer.count;
-    return BSIMG_OK;
+
+    const uint8_t zlib_header[2] = { 0x78, (uint8_t)(zlib_level <= 1 ? 0x01 : 0x9C) };
+    uLong adler = 1L;
+    uint32_t carried = 0, next_row = 0;
+    while (status == BSIMG_OK && next_row < height) {
+        int wave = 0;
+        for (; wave < workers && next_row < height; wave++) {
+            band_job *job = &jobs[wave];
+            job->rows = height - next_row < band_rows ? height - next_row : band_rows;
+            job->lead = carried;
+            job->lead_starts_image = next_row == carried;
+            job->stride = stride; job->bpp = channels; job->adaptive = adaptive; job->level = zlib_level;
+            job->last = next_row + job->rows == height;
+            job->failed = 0;
+            memcpy(job->raw, carry, (size_t)carried * stride);
+            if (source(source_context, next_row, job->rows, job->raw + (size_t)carried * stride)) {
+                status = BSIMG_ERR_ENCODE;
+                snprintf(message, message_size, "the rows to encode could not be produced");
+                break;
+            }
+            uint32_t total = carried + job->rows;
+            carried = total < lead_max ? total : lead_max;
+            memcpy(carry, job->raw + (size_t)(total - carried) * stride, (size_t)carried * stride);
+            next_row += job->rows;
+        }
+        if (status != BSIMG_OK) break;
+        pthread_t threads[MAX_WORKERS];
+        int started[MAX_WORKERS] = {0};
+        for (int i = 1; i < wave; i++) {
+            started[i] = pthread_create(&threads[i], NULL, compress_band, &jobs[i]) == 0;
+            if (!started[i]) compress_band(&jobs[i]);
+        }
+        compress_band(&jobs[0]);
+        for (int i = 1; i < wave; i++) if (started[i]) pthread_join(threads[i], NULL);
+        for (int i = 0; i < wave && status == BSIMG_OK; i++) {
+            band_job *job = &jobs[i];
+            if (job->failed) {
+                status = BSIMG_ERR_ENCODE;
+                snprintf(message, message_size, "zlib failed");
+                break;
+            }
+            adler = adler32_combine(adler, job->adler, (z_off_t)job->band_length);
+            uint8_t checksum[4];
+            put32(checksum, (uint32_t)adler);
+            int first = job->lead_starts_image && job->lead == 0;
+            const uint8_t *pieces[3] = { zlib_header, job->out, checksum };
+            size_t lengths[3] = { first ? 2 : 0, job->out_size, job->last ? 4 : 0 };
+            if (put_chunk(sink, sink_context, "IDAT", pieces, lengths, 3)) {
+                status = BSIMG_ERR_ENCODE;
+                snprintf(message, message_size, "the PNG could not be written");
+            }
+        }
+    }
+    if (status == BSIMG_OK && put_chunk(sink, sink_context, "IEND", NULL, NULL, 0)) {
+        status = BSIMG_ERR_ENCODE;
+        snprintf(message, message_size, "the PNG could not be written");
+    }
+    free_jobs(jobs, workers, carry);
+    return status;
 }

@@ -5,9 +5,32 @@ public enum ImageFile {
     /// Encodes `image` as PNG and writes it to `path`. Returns the number of bytes written.
     @discardableResult
     public static func writePNG(_ image: Image, toPath path: String, effort: PNGEffort = .fast) throws -> Int {
-        let bytes = try PNGEncoder.encode(image, effort: effort)
-        try AtomicFile.write(bytes, to: path)
-        return bytes.count
+        var count = 0
+        try AtomicFile.write(to: path) { file in
+            try PNGEncoder.encode(image, effort: effort) { bytes in
+                try file.append(bytes)
+                count += bytes.count
+            }
+        }
+        return count
+    }
+
+    /// Encodes as PNG an image that `fillRows` produces top to bottom (see
+    /// ``PNGEncoder/encode(width:height:format:effort:rows:output:)``) and writes it to `path`
+    /// atomically as it is encoded: the image is never whole in memory. Returns the bytes written.
+    @discardableResult
+    public static func writePNG(
+        width: Int, height: Int, format: PixelFormat, toPath path: String, effort: PNGEffort = .fast,
+        rows fillRows: (_ firstRow: Int, _ rows: UnsafeMutableBufferPointer<UInt8>) throws -> Void
+    ) throws -> Int {
+        var count = 0
+        try AtomicFile.write(to: path) { file in
+            try PNGEncoder.encode(width: width, height: height, format: format, effort: effort, rows: fillRows) { bytes in
+                try file.append(bytes)
+                count += bytes.count
+            }
+        }
+        return count
     }
 
     /// Encodes `image` as JPEG (alpha dropped) and writes it to `path`. Returns the number of bytes written.

@@ -93,7 +93,7 @@ enum JPEGDecoder {
 
     private static func divide255(_ value: Int) -> Int { (value + 128 + ((value + 128) >> 8)) >> 8 }
 
-    private static func error(_ status: bsimg_status, _ message: [CChar], name: String) -> ImageError {
+    static func error(_ status: bsimg_status, _ message: [CChar], name: String) -> ImageError {
         let text = shimMessage(message)
         let detail = text.isEmpty ? "libjpeg failed" : text
         switch status {

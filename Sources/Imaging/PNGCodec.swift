@@ -98,32 +98,3 @@ public enum PNGEffort: String, Sendable, CaseIterable, Codable {
     /// Slower, smaller files: final cutouts (zlib level 5, adaptive filtering per row).
     case small
 }
-
-/// Encodes images as 8-bit PNG (gray, rgb or rgba as the image's format says).
-public enum PNGEncoder {
-    /// The PNG file bytes for `image`.
-    public static func encode(_ image: Image, effort: PNGEffort = .fast) throws(ImageError) -> [UInt8] {
-        guard image.width > 0, image.height > 0 else {
-            throw ImageError(.encodeFailed, file: "image", detail: "PNG needs at least one pixel")
-        }
-        let (level, adaptive): (Int32, Int32) =
-            switch effort {
-            case .fast: (1, 0)
-            case .small: (5, 1)
-            }
-        var out: UnsafeMutablePointer<UInt8>?
-        var size = 0
-        var message = [CChar](repeating: 0, count: 256)
-        let status = image.pixels.withUnsafeBufferPointer {
-            bsimg_png_encode(
-                $0.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.format.channels),
-                level, adaptive, &out, &size, &message, message.count)
-        }
-        defer { bsimg_free(out) }
-        guard status == BSIMG_OK, let out else {
-            let text = shimMessage(message)
-            throw ImageError(.encodeFailed, file: "image", detail: text.isEmpty ? "PNG encoding failed" : text)
-        }
-        return Array(UnsafeBufferPointer(start: out, count: size))
-    }
-}

@@ -45,14 +45,22 @@ bsimg_status bsimg_png_read(bsimg_png_reader *reader, uint8_t *out, size_t out_s
 /// Frees the reader (NULL is allowed).
 void bsimg_png_close(bsimg_png_reader *reader);
 
-/// Encodes 8-bit interleaved samples (channels 1, 3 or 4) to PNG with zlib at `zlib_level` (0-9).
-/// adaptive = 0: every row uses the Up filter (fast); adaptive = 1: each row takes the filter with the
-/// smallest sum of absolute values (as libpng does). Large images are deflated in bands on all cores
-/// (each band primed with the previous 32 KiB, so the result is one ordinary zlib stream).
-/// On success *out is a malloc'd buffer of *out_size bytes that the caller frees with bsimg_free.
-bsimg_status bsimg_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
-                              int zlib_level, int adaptive, uint8_t **out, size_t *out_size,
-                              char *message, size_t message_size);
+/// Fills `row_count` rows starting at `first_row` (each width * channels bytes) into `rows`, top to
+/// bottom: every row is asked for once, in order. Returns 0, or non-zero to abort the encoding.
+typedef int (*bsimg_row_source)(void *context, uint32_t first_row, uint32_t row_count, uint8_t *rows);
+
+/// Takes the next `count` bytes of the PNG file. Returns 0, or non-zero to abort the encoding.
+typedef int (*bsimg_byte_sink)(void *context, const uint8_t *bytes, size_t count);
+
+/// Encodes 8-bit interleaved samples (channels 1, 3 or 4) to PNG with zlib at `zlib_level` (0-9),
+/// pulling rows from `source` and pushing the file's bytes to `sink`, a few 1 MiB bands at a time:
+/// memory stays at a few bands per core whatever the image's size. adaptive = 0: every row uses the
+/// Up filter (fast); adaptive = 1: each row takes the filter with the smallest sum of absolute values
+/// (as libpng does). The bands are filtered and deflated on all cores, each primed with the previous
+/// 32 KiB, so the result is one ordinary zlib stream. BSIMG_ERR_ENCODE when the source or sink aborts.
+bsimg_status bsimg_png_encode_stream(uint32_t width, uint32_t height, int channels, int zlib_level, int adaptive,
+                                     bsimg_row_source source, void *source_context, bsimg_byte_sink sink,
+                                     void *sink_context, char *message, size_t message_size);
 
 /// What a JPEG header says (libjpeg's classic API).
 typedef struct {
@@ -78,10 +86,13 @@ bsimg_status bsimg_jpeg_start(bsimg_jpeg_reader *reader, int scale_eighths, uint
 bsimg_status bsimg_jpeg_read(bsimg_jpeg_reader *reader, uint8_t *out, size_t out_size,
                              char *message, size_t message_size);
 
+/// Decodes the next scanlines, up to `max_rows`, into `out` (rows of width * output_channels bytes);
+/// *rows_read says how many. Call until the output height is reached; the last call finishes the
+/// decompression. A premature end of the data is BSIMG_ERR_TRUNCATED.
+bsimg_status bsimg_jpeg_read_rows(bsimg_jpeg_reader *reader, uint8_t *out, size_t out_size, uint32_t max_rows,
+                                  uint32_t *rows_read, char *message, size_t message_size);
+
 /// Frees the reader (NULL is allowed).
 void bsimg_jpeg_close(bsimg_jpeg_reader *reader);
-
-/// Frees a buffer returned by this library.
-void bsimg_free(void *pointer);
 
 #endif
