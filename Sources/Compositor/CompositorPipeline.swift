@@ -26,44 +26,45 @@ extension Compositor {
 }
 
 extension Compositor {
-    /// The same as ``composite(image:mask:options:)``, but for large photos: the mask moves into the
-    /// cutout's alpha channel first and the photo is decoded only then, so the photo's pixels, a
-    /// separate mask and the RGBA cutout are never held together (peak ≈ RGBA + RGB instead of
-    /// RGBA + RGB + mask). Options that need the photo and the mask side by side (a crop, a
-    /// background, foreground estimation at soft edges) take the ordinary path.
-    /// - Parameter decodeImage: produces the photo; called once.
-    public static func composite(
-        mask maskToOwn: consuming Image, options: CompositeOptions, decodingImage decodeImage: () throws -> Image
-    ) throws -> CompositeResult {
-        var mask = consume maskToOwn
-        let lean = mask.format == .gray8 && options.background == .transparent && options.cropMargin == nil
+    /// Whether ``writeCutout(mask:photo:toPath:effort:)`` makes the cutout that
+    /// ``composite(image:mask:options:)`` would: a Gray8 mask on transparency, uncropped, with no soft
+    /// edge that asks for foreground estimation.
+    public static func canStream(mask: Image, options: CompositeOptions) -> Bool {
+        mask.format == .gray8 && options.background == .transparent && options.cropMargin == nil
             && !(options.estimateForeground && AlphaSource(mask).hasPartialValues())
-        guard lean else { return try composite(image: decodeImage(), mask: mask, options: options) }
-        let width = mask.width, height = mask.height, count = width * height
-        var rgba = [UInt8](repeating: 0, count: count * 4)
-        for pixel in 0..<count { rgba[pixel * 4 + 3] = mask.pixels[pixel] }
-        mask = Image(width: 0, height: 0, format: .gray8)
-        do {
-            let image = try decodeImage()
-            guard image.width == width, image.height == height else {
-                throw CompositorError.sizeMismatch(what: "the mask", expected: (image.width, image.height), actual: (width, height))
-            }
-            let colors = ColorSource(image)
-            colors.samples.withUnsafeBufferPointer { source in
-                rgba.withUnsafeMutableBufferPointer { target in
-                    for pixel in 0..<count where target[pixel * 4 + 3] != 0 {
-                        let color = pixel * colors.stride
-                        target[pixel * 4] = source[color]
-                        target[pixel * 4 + 1] = source[color + 1]
-                        target[pixel * 4 + 2] = source[color + 2]
+    }
+
+    /// Writes the straight-alpha cutout of `photo` under `mask` (RGB 0 where alpha is 0) to a PNG at
+    /// `path`, a band of rows at a time, as the photo is decoded: neither the photo nor the RGBA cutout
+    /// is ever whole in memory, so a 12 MP cutout needs little more than its mask. The file is the
+    /// same as ``composite(image:mask:options:)``'s cutout when ``canStream(mask:options:)`` holds.
+    /// - Returns: the bytes written.
+    /// - Throws: ``CompositorError/sizeMismatch(what:expected:actual:)`` when the sizes differ; the
+    ///   photo's `ImageError`; `FileOutputError`. Nothing is left at `path` on failure.
+    @discardableResult
+    public static func writeCutout(mask: Image, photo: ImageRowReader, toPath path: String, effort: PNGEffort) throws -> Int {
+        guard mask.format == .gray8, mask.width == photo.width, mask.height == photo.height else {
+            throw CompositorError.sizeMismatch(what: "the mask", expected: (photo.width, photo.height), actual: (mask.width, mask.height))
+        }
+        let width = mask.width
+        var colour: [UInt8] = []
+        return try mask.pixels.withUnsafeBufferPointer { alpha in
+            try ImageFile.writePNG(width: width, height: mask.height, format: .rgba8, toPath: path, effort: effort) { first, rows in
+                let count = rows.count / 4
+                if colour.count < count * 3 { colour = [UInt8](repeating: 0, count: count * 3) }
+                try colour.withUnsafeMutableBufferPointer { rgb in
+                    try photo.read(into: UnsafeMutableBufferPointer(rebasing: rgb[0..<(count * 3)]))
+                    let base = first * width
+                    for pixel in 0..<count {
+                        let a = alpha[base + pixel]
+                        let keep: UInt8 = a == 0 ? 0 : 0xFF
+                        rows[4 * pixel] = rgb[3 * pixel] & keep
+                        rows[4 * pixel + 1] = rgb[3 * pixel + 1] & keep
+                        rows[4 * pixel + 2] = rgb[3 * pixel + 2] & keep
+                        rows[4 * pixel + 3] = a
                     }
                 }
             }
         }
-        let alpha = (0..<count).map { rgba[$0 * 4 + 3] }
-        return CompositeResult(
-            cutout: Image(width: width, height: height, format: .rgba8, pixels: rgba),
-            mask: Image(width: width, height: height, format: .gray8, pixels: alpha),
-            frame: BoundingBox(x: 0, y: 0, width: width, height: height))
     }
 }

@@ -114,7 +114,8 @@ struct CompositorBenchmark: AsyncParsableCommand {
         for line in steps { print("  " + line) }
         print("")
         print("ours: decode JPEG + PNG, mask, straight-alpha cutout, write cutout + mask PNG (atomic), one process per run;")
-        print("'pixels' reads ids straight from the PNG's pixels and decodes the photo once the mask is in the cutout's alpha;")
+        print("'pixels' reads ids straight from the PNG's pixels into the mask, then streams the JPEG's scanlines through the")
+        print("cutout into its PNG band by band (Compositor.writeCutout; soft edges with foreground estimation take the whole-image path);")
         print("'idmap' is the library pipeline the dialogue runs (UInt32 id map, segments JSON, area table, Compositor.cutout).")
         print("work MiB = peak minus the process's resident memory before any work (Swift runtime, Foundation, libraries).")
         print("peer: Pillow + numpy, the same steps (np.isin on R + 256·G + 65536·B), PNG at the same zlib level.")
@@ -150,34 +151,48 @@ struct CompositorBenchmark: AsyncParsableCommand {
         let baseline = peakResidentKiB()
         let start = Date()
         let cutoutPath = job.outDir + "/ours.cutout.png", maskPath = job.outDir + "/ours.mask.png"
-        var result: CompositeResult
+        var steps: [String] = []
+        var mark = start
+        func step(_ name: String) {
+            steps.append(String(format: "%@ %.3f s", name, Date().timeIntervalSince(mark)))
+            mark = Date()
+        }
+        let options = CompositeOptions(featherRadius: job.feather)
         if job.path == "pixels" {
-            // The panoptic pixels are gone once the mask exists; the mask moves into the cutout's
-            // alpha channel before the photo is decoded; the photo is gone before encoding.
-            let options = CompositeOptions(featherRadius: job.feather)
-            result = try Compositor.composite(
-                mask: Compositor.mask(
-                    panopticImage: try ImageDecoder.decodeFile(atPath: job.panoptic), keep: Set(job.ids.map(UInt32.init)),
-                    options: options),
-                options: options, decodingImage: { try ImageDecoder.decodeFile(atPath: job.image) })
+            // The mask straight from the PNG's pixels (gone once the mask exists); a plain cutout is
+            // then streamed from the JPEG's scanlines into its PNG, band by band.
+            let mask = Compositor.mask(
+                panopticImage: try ImageDecoder.decodeFile(atPath: job.panoptic), keep: Set(job.ids.map(UInt32.init)),
+                options: options)
+            step("panoptic decode + mask")
+            if Compositor.canStream(mask: mask, options: options) {
+                try Compositor.writeCutout(
+                    mask: mask, photo: try ImageRowReader(path: job.image), toPath: cutoutPath, effort: job.effort)
+                step("JPEG decode + cutout + cutout PNG (streamed)")
+            } else {
+                let result = try Compositor.composite(image: try ImageDecoder.decodeFile(atPath: job.image), mask: mask, options: options)
+                step("JPEG decode + cutout")
+                try ImageFile.writePNG(result.cutout, toPath: cutoutPath, effort: job.effort)
+                step("cutout PNG")
+            }
+            try ImageFile.writePNG(mask, toPath: maskPath, effort: job.effort)
+            step("mask PNG")
         } else {
             let map = SegmentIDMap(idMapImage: try ImageDecoder.decodeFile(atPath: job.panoptic))
             let segmentation = try PanopticReader.segmentation(
                 idMap: map, segmentsJSON: try Data(contentsOf: URL(fileURLWithPath: job.segments)), mapName: job.panoptic,
                 segmentsName: job.segments)
-            result = try Compositor.cutout(
+            let result = try Compositor.cutout(
                 image: try ImageDecoder.decodeFile(atPath: job.image), segmentation: segmentation,
-                keep: KeepSet(sourceIDs: job.ids), options: CompositeOptions())
+                keep: KeepSet(sourceIDs: job.ids), options: options)
+            step("decode + id map + mask + cutout")
+            try ImageFile.writePNG(result.cutout, toPath: cutoutPath, effort: job.effort)
+            step("cutout PNG")
+            try ImageFile.writePNG(result.mask, toPath: maskPath, effort: job.effort)
+            step("mask PNG")
         }
-        let composed = Date().timeIntervalSince(start)
-        try ImageFile.writePNG(result.cutout, toPath: cutoutPath, effort: job.effort)
-        let cutoutWritten = Date().timeIntervalSince(start)
-        try ImageFile.writePNG(result.mask, toPath: maskPath, effort: job.effort)
         let seconds = Date().timeIntervalSince(start)
-        let steps = String(
-            format: "decode + mask + cutout %.3f s, cutout PNG %.3f s, mask PNG %.3f s", composed,
-            cutoutWritten - composed, seconds - cutoutWritten)
-        print("{\"seconds\": \(seconds), \"peak_kib\": \(peakResidentKiB()), \"baseline_kib\": \(baseline), \"steps\": \"\(steps)\"}")
+        print("{\"seconds\": \(seconds), \"peak_kib\": \(peakResidentKiB()), \"baseline_kib\": \(baseline), \"steps\": \"\(steps.joined(separator: ", "))\"}")
     }
 
     /// VmHWM from /proc/self/status (peak resident set), in KiB; 0 when unavailable.

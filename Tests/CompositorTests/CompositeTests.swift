@@ -1,7 +1,9 @@
 import BlindsightCore
 import Imaging
 import Panoptic
+import Foundation
 import Testing
+import TestSupport
 
 @testable import Compositor
 
@@ -161,32 +163,53 @@ struct CompositeTests {
     }
 }
 
-@Suite("Memory-lean compositing")
-struct LeanCompositeTests {
-    @Test("decoding the photo after the mask gives the same outputs, for lean and fallback options", arguments: [
-        CompositeOptions(), CompositeOptions(featherRadius: 2), CompositeOptions(cropMargin: 1),
-        CompositeOptions(background: .color(RGBColor(red: 1, green: 2, blue: 3))),
-        CompositeOptions(featherRadius: 2, estimateForeground: false),
-    ])
-    func sameOutputs(options: CompositeOptions) throws {
-        let map = Scene.blocks()
-        let photo = Scene.image(width: map.width, height: map.height) { x, y in (UInt8(x * 4), UInt8(y * 5), 77) }
-        let mask = Compositor.mask(idMap: map, keep: [2, 6], options: options)
-        let plain = try Compositor.composite(image: photo, mask: mask, options: options)
-        var decoded = 0
-        let lean = try Compositor.composite(mask: mask, options: options) {
-            decoded += 1
-            return photo
-        }
-        #expect(decoded == 1)
-        #expect(lean.cutout == plain.cutout && lean.mask == plain.mask && lean.frame == plain.frame)
+@Suite("Streamed cutouts")
+struct StreamedCutoutTests {
+    /// A 1100×700 photo (3 MB as RGBA: the cutout PNG spans several bands) and a mask of two blocks.
+    let photo = Scene.image(width: 1100, height: 700) { x, y in (UInt8(x % 251), UInt8(y % 241), UInt8((x ^ y) & 0xFF)) }
+    var mask: Image {
+        let map = Scene.map(width: 1100, height: 700) { x, y in (x / 100 + y / 100) % 3 == 0 ? 1 : 2 }
+        return Compositor.mask(idMap: map, keep: [1], options: CompositeOptions(featherRadius: 2, estimateForeground: false))
     }
 
-    @Test("a photo of another size is a clean error")
-    func sizeMismatch() {
-        let mask = Image(width: 10, height: 10, format: .gray8, fill: 255)
-        #expect(throws: CompositorError.self) {
-            try Compositor.composite(mask: mask, options: CompositeOptions()) { Image(width: 12, height: 10, format: .rgb8) }
+    @Test("the streamed cutout is the cutout composite makes, read from a PNG and from a JPEG photo")
+    func streamedEqualsComposite() throws {
+        let folder = try TestData.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let options = CompositeOptions(featherRadius: 2, estimateForeground: false)
+        #expect(Compositor.canStream(mask: mask, options: options))
+        for (name, file) in [("photo.png", try PNGEncoder.encode(photo)), ("photo.jpg", try JPEGEncoder.encode(photo, quality: 90))] {
+            let decoded = try ImageDecoder.decode(file, name: name)
+            let expected = try Compositor.composite(image: decoded, mask: mask, options: options).cutout
+            let path = folder.appendingPathComponent(name + ".cutout.png").path
+            try Compositor.writeCutout(mask: mask, photo: ImageRowReader(bytes: file, name: name), toPath: path, effort: .fast)
+            #expect(try ImageDecoder.decodeFile(atPath: path) == expected, "\(name)")
         }
+    }
+
+    @Test("options that need the whole photo are not streamed", arguments: [
+        CompositeOptions(featherRadius: 2), CompositeOptions(cropMargin: 1),
+        CompositeOptions(background: .color(RGBColor(red: 1, green: 2, blue: 3))),
+    ])
+    func wholeImageOptions(options: CompositeOptions) {
+        #expect(!Compositor.canStream(mask: Compositor.mask(idMap: Scene.blocks(), keep: [2, 6], options: options), options: options))
+    }
+
+    @Test("a photo of another size, or one cut short, is a clean error that leaves no file")
+    func failuresLeaveNoFile() throws {
+        let folder = try TestData.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("cutout.png").path
+        let small = try PNGEncoder.encode(Image(width: 12, height: 10, format: .rgb8))
+        #expect(throws: CompositorError.self) {
+            try Compositor.writeCutout(mask: mask, photo: ImageRowReader(bytes: small, name: "small.png"), toPath: path, effort: .fast)
+        }
+        let jpeg = try JPEGEncoder.encode(photo, quality: 90)
+        #expect(throws: ImageError.self) {
+            try Compositor.writeCutout(
+                mask: mask, photo: ImageRowReader(bytes: Array(jpeg.prefix(jpeg.count / 2)), name: "cut.jpg"), toPath: path,
+                effort: .fast)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 }
