@@ -42,6 +42,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Exit 5 with no cutout when the reasoner never decides, instead of applying the baseline policy.")
     var noFallback = false
 
+    @Flag(inversion: .prefixedNo, help: "Show replies word by word as they stream (default: when standard output is a terminal).")
+    var stream: Bool?
+
     @Option(help: "The prompt template folder (default: prompts/default).")
     var prompts: String?
 
@@ -122,8 +125,13 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Everyone who receives the run's events. Add transcript writers and metrics here.
     private func assembleObservers(table: AreaTable, writer: TranscriptWriter?) -> [any DialogueObserver] {
-        let renderer = DialogueTextRenderer(colour: DialogueTextRenderer.colourSuitsStandardOutput(), table: table)
-        return [DialoguePrinter(renderer: renderer) { line in print(line) }] + (writer.map { [$0] } ?? [])
+        let terminal = DialogueTextRenderer.colourSuitsStandardOutput()
+        let renderer = DialogueTextRenderer(colour: terminal, table: table)
+        // Unbuffered, so live pieces show at once.
+        let printer = DialoguePrinter(renderer: renderer, live: stream ?? terminal) { text in
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        return [printer] + (writer.map { [$0] } ?? [])
     }
 
     /// `--resume T.jsonl`: the recorded image (or IMAGE), segmentation and prompts; the recorded models

@@ -36,7 +36,7 @@ struct TranscriptOptions: ParsableArguments {
         let writer = try TranscriptWriter(creating: target, header: header) { failure in
             StandardError.write("blindsight: \(failure.message)")
         }
-        print("transcript: \(target)")
+        FileHandle.standardOutput.write(Data("transcript: \(target)\n".utf8))
         return writer
     }
 }

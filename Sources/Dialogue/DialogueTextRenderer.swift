@@ -71,6 +71,15 @@ public struct DialogueTextRenderer: Sendable {
         }
     }
 
+    /// The text that shows a streamed piece of a reply as it arrives: reasoning dimmed, content plain,
+    /// preceded by "[round k] reasoner … " or "[round k] seer … " when the piece opens the reply's line.
+    public func livePiece(for delta: DialogueEvent, opensLine: Bool) -> String {
+        var text = opensLine ? paint("[round \(delta.round)] \(delta.role.rawValue) … ", .dim) : ""
+        if let reasoning = delta.reasoning, !reasoning.isEmpty { text += paint(reasoning, .dim) }
+        text += delta.content
+        return text
+    }
+
     /// "3 (dog), 4 (person)", or "nothing".
     public func describe(_ numbers: [Int]) -> String {
         guard !numbers.isEmpty else { return "nothing" }
@@ -97,16 +106,37 @@ public struct DialogueTextRenderer: Sendable {
 }
 
 /// An observer that prints each event's lines through `write` (for example to standard output).
-public struct DialoguePrinter: DialogueObserver {
+///
+/// When `live`, replies are also shown as they stream: the first piece of a reply opens a line naming
+/// the round and the speaker, reasoning pieces follow dimmed and content pieces plain, and the next
+/// event ends that line before its own lines (the reasoner's parsed turn, the seer's answer).
+public actor DialoguePrinter: DialogueObserver {
     public let renderer: DialogueTextRenderer
+    private let live: Bool
     private let write: @Sendable (String) -> Void
+    /// The round and role of the reply being streamed, while its line is open.
+    private var streaming: (round: Int, role: DialogueEvent.Role)?
 
-    public init(renderer: DialogueTextRenderer, write: @escaping @Sendable (String) -> Void) {
+    /// - Parameter write: takes text exactly as it is to appear (lines end with a newline; live pieces do not).
+    public init(renderer: DialogueTextRenderer, live: Bool = false, write: @escaping @Sendable (String) -> Void) {
         self.renderer = renderer
+        self.live = live
         self.write = write
     }
 
     public func record(_ event: DialogueEvent) async {
-        for line in renderer.lines(for: event) { write(line) }
+        if event.kind == .streamDelta {
+            guard live else { return }
+            let continuing = streaming.map { $0.round == event.round && $0.role == event.role } ?? false
+            if !continuing, streaming != nil { write("\n") }
+            write(renderer.livePiece(for: event, opensLine: !continuing))
+            streaming = (event.round, event.role)
+            return
+        }
+        if streaming != nil {
+            write("\n")
+            streaming = nil
+        }
+        for line in renderer.lines(for: event) { write(line + "\n") }
     }
 }

@@ -41,6 +41,7 @@ struct RunCommandTests {
         #expect(result.stdout.contains("reasoner asks: Which segment is the dog?"))
         #expect(result.stdout.contains("decision: keep \(dog) (dog)"))
         #expect(!result.stdout.contains("\u{1B}["))
+        #expect(!result.stdout.contains("reasoner … "), "not a terminal: no live pieces unless --stream")
         let cutout = try ImageDecoder.decodeFile(atPath: folder.appendingPathComponent("cutout.png").path)
         #expect(cutout.format == .rgba8 && cutout.width == 160 && cutout.height == 120)
         let mask = try ImageDecoder.decodeFile(atPath: folder.appendingPathComponent("mask.png").path)
@@ -48,6 +49,26 @@ struct RunCommandTests {
         let dogPixels = scene.segmentation.idMap.ids.filter { $0 == UInt32(SyntheticScene.dogID) }.count
         #expect(mask.pixels.filter { $0 == 255 }.count == dogPixels)
         #expect(result.stdout.contains("wrote cutout: \(folder.appendingPathComponent("cutout.png").path)"))
+    }
+
+    @Test("--stream shows each reply as it streams, then the parsed turn on its own line")
+    func streamsRepliesLive() async throws {
+        let (folder, photo, dog) = try scene()
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(.ollamaStream(content: #"{"action": "ask", "question": "Which segment is the dog?"}"#, thinking: "Hmm, a dog."))
+        server.enqueue(.ollamaStream(content: "Segment \(dog) is the dog, lying on the grass."))
+        server.enqueue(.ollamaStream(content: #"{"action": "decide", "foreground": [\#(dog)], "reason": "the dog"}"#))
+        let result = try await run([photo, "--stream"], in: folder, environment: ["OLLAMA_HOST": server.baseURL])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let thinking = try #require(lines.firstIndex { $0.hasPrefix("[round 1] reasoner … Hmm, a dog.") })
+        #expect(lines[thinking].hasSuffix(#"{"action": "ask", "question": "Which segment is the dog?"}"#))
+        #expect(lines[thinking + 1] == "[round 1] reasoner thought (11 characters)")
+        #expect(lines[thinking + 2] == "[round 1] reasoner asks: Which segment is the dog?")
+        let seer = try #require(lines.firstIndex { $0 == "[round 1] seer … Segment \(dog) is the dog, lying on the grass." })
+        #expect(lines[seer + 1].hasPrefix("[round 1] seer (answer 1 of"))
+        #expect(lines.contains { $0.hasPrefix("[round 2] reasoner … {") })
     }
 
     @Test("the seer server down ends the run with exit 4 and one clear line")

@@ -46,3 +46,46 @@ import Testing
         #expect(renderer.lines(for: DialogueEvent(kind: .requestSent, round: 1, role: .seer)).isEmpty)
     }
 }
+
+@Suite struct DialoguePrinterTests {
+    /// Collects what a printer writes.
+    final class Output: @unchecked Sendable {
+        private let lock = NSLock()
+        private var parts: [String] = []
+        func append(_ text: String) { lock.withLock { parts.append(text) } }
+        var text: String { lock.withLock { parts.joined() } }
+    }
+
+    let events = [
+        DialogueEvent(kind: .streamDelta, round: 1, role: .reasoner, reasoning: "Where "),
+        DialogueEvent(kind: .streamDelta, round: 1, role: .reasoner, reasoning: "is it?"),
+        DialogueEvent(kind: .streamDelta, round: 1, role: .reasoner, content: #"{"action": "ask", "#),
+        DialogueEvent(kind: .streamDelta, round: 1, role: .reasoner, content: #""question": "Dog?"}"#),
+        DialogueEvent(
+            kind: .reasonerTurn, round: 1, role: .reasoner, content: #"{"action": "ask", "question": "Dog?"}"#,
+            turn: ParsedTurn(action: "ask", question: "Dog?")),
+        DialogueEvent(kind: .streamDelta, round: 1, role: .seer, content: "Yes, "),
+        DialogueEvent(kind: .streamDelta, round: 1, role: .seer, content: "segment 4."),
+        DialogueEvent(kind: .seerAnswer, round: 1, role: .seer, content: "Yes, segment 4."),
+    ]
+
+    @Test func liveShowsEachReplyOnOneLineBeforeItsParsedTurn() async {
+        let output = Output()
+        let printer = DialoguePrinter(renderer: DialogueTextRenderer(colour: false, table: nil), live: true) { output.append($0) }
+        for event in events { await printer.record(event) }
+        #expect(output.text == """
+            [round 1] reasoner … Where is it?{"action": "ask", "question": "Dog?"}
+            [round 1] reasoner asks: Dog?
+            [round 1] seer … Yes, segment 4.
+            [round 1] seer: Yes, segment 4.
+
+            """)
+    }
+
+    @Test func withoutLiveOnlyTheParsedTurnsArePrinted() async {
+        let output = Output()
+        let printer = DialoguePrinter(renderer: DialogueTextRenderer(colour: false, table: nil)) { output.append($0) }
+        for event in events { await printer.record(event) }
+        #expect(output.text == "[round 1] reasoner asks: Dog?\n[round 1] seer: Yes, segment 4.\n")
+    }
+}
