@@ -28,14 +28,19 @@ struct RunCommandTests {
             environment: environment)
     }
 
+    /// The reasoner asks which segment is the dog (after `thinking`), the seer gives `answer`, the reasoner keeps `dog`.
+    static func enqueueDogDialogue(on server: FakeModelServer, dog: Int, thinking: String, answer: String) {
+        server.enqueue(.ollamaStream(content: #"{"action": "ask", "question": "Which segment is the dog?"}"#, thinking: thinking))
+        server.enqueue(.ollamaStream(content: answer))
+        server.enqueue(.ollamaStream(content: #"{"action": "decide", "foreground": [\#(dog)], "reason": "the dog"}"#))
+    }
+
     @Test("a dialogue prints as plain text, writes cutout and mask and exits 0")
     func convergesAndWritesTheCutout() async throws {
         let (folder, photo, dog) = try scene()
         let server = try await FakeModelServer()
         defer { Task { await server.stop() } }
-        server.enqueue(.ollamaStream(content: #"{"action": "ask", "question": "Which segment is the dog?"}"#, thinking: "Hmm."))
-        server.enqueue(.ollamaStream(content: "Segment \(dog) is the dog."))
-        server.enqueue(.ollamaStream(content: #"{"action": "decide", "foreground": [\#(dog)], "reason": "the dog"}"#))
+        Self.enqueueDogDialogue(on: server, dog: dog, thinking: "Hmm.", answer: "Segment \(dog) is the dog.")
         let result = try await run([photo, "--instruction", "keep the dog"], in: folder, environment: ["OLLAMA_HOST": server.baseURL])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("reasoner asks: Which segment is the dog?"))
@@ -56,9 +61,7 @@ struct RunCommandTests {
         let (folder, photo, dog) = try scene()
         let server = try await FakeModelServer()
         defer { Task { await server.stop() } }
-        server.enqueue(.ollamaStream(content: #"{"action": "ask", "question": "Which segment is the dog?"}"#, thinking: "Hmm, a dog."))
-        server.enqueue(.ollamaStream(content: "Segment \(dog) is the dog, lying on the grass."))
-        server.enqueue(.ollamaStream(content: #"{"action": "decide", "foreground": [\#(dog)], "reason": "the dog"}"#))
+        Self.enqueueDogDialogue(on: server, dog: dog, thinking: "Hmm, a dog.", answer: "Segment \(dog) is the dog, lying on the grass.")
         let result = try await run([photo, "--stream"], in: folder, environment: ["OLLAMA_HOST": server.baseURL])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
