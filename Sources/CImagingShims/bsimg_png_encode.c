@@ -156,7 +156,9 @@ bsimg_status bsimg_png_encode_stream(uint32_t width, uint32_t height, int channe
         return BSIMG_ERR_USAGE;
     }
     uint32_t band_rows = (uint32_t)(BAND_BYTES / row_bytes ? BAND_BYTES / row_bytes : 1);
+    if (band_rows > height) band_rows = height;  // a small image allocates only what it needs
     uint32_t lead_max = (uint32_t)((DICTIONARY + row_bytes - 1) / row_bytes) + 1;
+    if (lead_max > height) lead_max = height;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     uint32_t bands = (height + band_rows - 1) / band_rows;
     int workers = cores > 0 ? (int)cores : 1;

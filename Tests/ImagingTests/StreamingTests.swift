@@ -69,6 +69,14 @@ import TestSupport
         #expect(try ImageDecoder.decode(streamed, name: "streamed.png") == image)
     }
 
+    @Test("images of one row per band (rows over 1 MiB), one pixel wide, or one pixel encode exactly", arguments: [
+        (300_000, 3), (1, 70_000), (1, 1),
+    ])
+    func extremeShapesRoundTrip(width: Int, height: Int) throws {
+        let image = SyntheticImage.noise(width: width, height: height, format: .rgba8, seed: 3)
+        #expect(try ImageDecoder.decode(PNGEncoder.encode(image, effort: .small), name: "extreme.png") == image)
+    }
+
     @Test("a failing row source stops the encoding with its own error and leaves no file")
     func failingSourceLeavesNoFile() throws {
         struct SourceFailed: Error {}
