@@ -45,12 +45,15 @@ public struct DialogueEngine: Sendable {
     public var reasonerSampling: Sampling
     public var seerSampling: Sampling
     public var observers: [any DialogueObserver]
+    /// The person at the terminal in a chat, asked before every reasoner turn; nil for `run`.
+    public var user: (any DialogueUser)?
 
     public init(
         reasoner: (any ChatBackend)?, seer: (any ChatBackend)?, seerImages: [SeerAttachment],
         reasonerSampling: Sampling = Sampling(), seerSampling: Sampling = Sampling(),
-        observers: [any DialogueObserver] = []
+        observers: [any DialogueObserver] = [], user: (any DialogueUser)? = nil
     ) {
+        self.user = user
         self.reasoner = reasoner
         self.seer = seer
         self.seerImages = seerImages
@@ -77,6 +80,7 @@ public struct DialogueEngine: Sendable {
         var referee = referee
         var emitter = Emitter(observers: observers, next: (recorded.map(\.sequence).max() ?? -1) + 1)
         var failure: (any UserFacingError)?
+        var userConsulted = false
         var step: Referee.Step
         if !recorded.isEmpty {
             step = try referee.replay(recorded)
@@ -99,6 +103,18 @@ public struct DialogueEngine: Sendable {
             let outcome: Swift.Result<ModelReply, any Error>
             switch step.action {
             case .askReasoner(let prompt):
+                if let user, !userConsulted {
+                    userConsulted = true
+                    switch await user.turn(beforeRound: prompt.round) {
+                    case .goOn: break
+                    case .note(let text):
+                        step = referee.userSaid(text)
+                        continue
+                    case .stop:
+                        step = referee.cancelled()
+                        continue
+                    }
+                }
                 role = .reasoner
                 let request = ChatRequest(
                     messages: prompt.messages, temperature: reasonerSampling.temperature, seed: reasonerSampling.seed,
@@ -116,6 +132,7 @@ public struct DialogueEngine: Sendable {
                     request, images: seerImages.map(\.reference), with: seer, role: role, round: prompt.round, &emitter)
             case .finish: continue
             }
+            userConsulted = false
             switch outcome {
             case .success(let reply):
                 step = role == .reasoner ? referee.reasonerReplied(reply) : referee.seerAnswered(reply)
@@ -186,4 +203,21 @@ struct Emitter {
             for observer in observers { await observer.record(event) }
         }
     }
+}
+
+/// The person at the terminal in a chat: before each reasoner turn they may let the dialogue go on,
+/// say something to the reasoner, or stop.
+public protocol DialogueUser: Sendable {
+    /// What the user wants before the reasoner's turn in `round`.
+    func turn(beforeRound round: Int) async -> UserTurn
+}
+
+/// What the user does before a reasoner turn.
+public enum UserTurn: Sendable, Hashable {
+    /// Let the reasoner take its turn.
+    case goOn
+    /// Tell the reasoner this first (``Referee/userSaid(_:)``).
+    case note(String)
+    /// End the dialogue as interrupted (it can be resumed from its transcript).
+    case stop
 }

@@ -39,6 +39,9 @@ public struct DialogueEvent: Sendable, Hashable, Codable {
         public static let reasonerTurn = Kind(rawValue: "reasonerTurn")
         /// The seer's complete answer to question `question`.
         public static let seerAnswer = Kind(rawValue: "seerAnswer")
+        /// The user spoke to the reasoner (terminal chat): `content` is their note as typed; the
+        /// referee message that carries it to the reasoner follows.
+        public static let userNote = Kind(rawValue: "userNote")
         /// The referee refused a reasoner turn (`rejection`); `content` is the corrective message sent.
         public static let rejection = Kind(rawValue: "rejection")
         /// The referee repaired a reasoner turn (for example dropped unknown numbers, expanded labels);
@@ -60,7 +63,7 @@ public struct DialogueEvent: Sendable, Hashable, Codable {
 
         /// Every kind this version knows, in documentation order.
         public static let known: [Kind] = [
-            .refereeMessage, .requestSent, .streamDelta, .reasonerTurn, .seerAnswer, .rejection, .repair,
+            .refereeMessage, .requestSent, .streamDelta, .reasonerTurn, .seerAnswer, .userNote, .rejection, .repair,
             .decision, .fallback, .outputWritten, .error, .interrupted, .stopped,
         ]
     }

@@ -44,6 +44,8 @@ public struct DialogueTextRenderer: Sendable {
         case .seerAnswer:
             let label = event.question.map { "\(prefix) seer (answer \($0.index) of \($0.budget)): " } ?? "\(prefix) seer: "
             return [paint(label, .seer) + oneLine(event.content)]
+        case .userNote:
+            return [paint("\(prefix) you: ", .user) + oneLine(event.content)]
         case .rejection:
             let rejection = event.rejection
             let counted = rejection?.countedAgainstBudget == true ? "counted against the budget" : "free retry"
@@ -89,7 +91,7 @@ public struct DialogueTextRenderer: Sendable {
     }
 
     private enum Style: String {
-        case referee = "36", reasoner = "35", seer = "33", decision = "1;32", error = "1;31", dim = "2"
+        case referee = "36", reasoner = "35", seer = "33", user = "1;34", decision = "1;32", error = "1;31", dim = "2"
     }
 
     private func paint(_ text: String, _ style: Style) -> String {

@@ -17,6 +17,12 @@ public struct PromptTemplates: Sendable {
         case lastRound = "last-round"
         case seerSystem = "seer-system"
         case seerQuestion = "seer-question"
+        /// The user's note to the reasoner in a terminal chat. Optional: template sets recorded before it
+        /// existed still load, and a note then reaches the reasoner as the user typed it.
+        case userNote = "user-note"
+
+        /// Whether a template set must have this template.
+        public var isRequired: Bool { self != .userNote }
     }
 
     /// One template file as loaded.
@@ -78,7 +84,7 @@ public struct PromptTemplates: Sendable {
             }
             records.append(Record(name: name, sha256: SHA256.hex(of: text), text: text))
         }
-        let missing = Name.allCases.map(\.rawValue).filter { name in !records.contains { $0.name == name } }
+        let missing = Name.allCases.filter(\.isRequired).map(\.rawValue).filter { name in !records.contains { $0.name == name } }
         guard missing.isEmpty else {
             throw PromptError(
                 message: "prompt folder \(origin) lacks \(missing.map { $0 + ".mustache" }.joined(separator: ", "))")
@@ -95,6 +101,9 @@ public struct PromptTemplates: Sendable {
     public func render(_ name: String, _ viewModel: Any) -> String {
         library.render(Self.plain(viewModel) ?? [String: Any](), withTemplate: name) ?? ""
     }
+
+    /// Whether the set has template `name`.
+    public func contains(_ name: Name) -> Bool { records.contains { $0.name == name.rawValue } }
 
     /// Renders one of the referee's templates, without leading or trailing blank lines.
     public func render(_ name: Name, _ viewModel: Any) -> String {

@@ -62,6 +62,18 @@ enum PromptViews {
         var validNumbers: String
     }
 
+    /// `user-note` (and the `last-round` partial).
+    struct UserNote: Codable, Hashable {
+        /// The user's words, as typed.
+        var note: String
+        /// The round the reasoner's next turn belongs to.
+        var nextRound: Int
+        var maxRounds: Int
+        var lastRound: Bool
+        /// The valid segment numbers, as "1, 2, 3".
+        var validNumbers: String
+    }
+
     /// `rejection` (and the `last-round` partial). Exactly one reason flag is true.
     struct Rejection: Codable, Hashable {
         var detail: String

@@ -128,6 +128,25 @@ public struct Referee: Sendable {
         return Step(events: events, action: .askReasoner(reasonerPrompt))
     }
 
+    /// Takes a note from the user (terminal chat) for the reasoner's next turn: the user steers, so the
+    /// note is passed on as an instruction (unlike the seer's answers, which are data). Only while the
+    /// reasoner's turn is pending; the round and the budget do not change.
+    public mutating func userSaid(_ note: String) -> Step {
+        guard case .awaitingReasoner = state else { return unexpectedInput() }
+        let message: String
+        var events = [DialogueEvent(kind: .userNote, round: round, role: .user, to: .reasoner, content: note)]
+        if prompts.contains(.userNote) {
+            message = prompts.render(.userNote, PromptViews.UserNote(
+                note: note, nextRound: round, maxRounds: rules.maxRounds, lastRound: round >= rules.maxRounds,
+                validNumbers: validNumbers))
+            events.append(refereeEvent(message, template: .userNote, to: .reasoner))
+        } else {
+            message = note
+        }
+        conversation.append(ChatMessage(role: .user, content: message))
+        return Step(events: events, action: .askReasoner(reasonerPrompt))
+    }
+
     /// A backend failed (`role` names which); the dialogue stops with `backendFailure`.
     public mutating func failed(role: DialogueEvent.Role, message: String, exitStatus: ExitStatus) -> Step {
         if case .finished = state { return unexpectedInput() }
@@ -144,8 +163,8 @@ public struct Referee: Sendable {
         return finish(decision: nil, reason: .cancelled, error: nil, events: [event])
     }
 
-    /// Restores the state reached by a recorded dialogue: starts, then feeds the `reasonerTurn` and
-    /// `seerAnswer` events in order (other kinds are outputs and are skipped). Returns the step after the
+    /// Restores the state reached by a recorded dialogue: starts, then feeds the `reasonerTurn`,
+    /// `seerAnswer` and `userNote` events in order (other kinds are outputs and are skipped). Returns the step after the
     /// last one fed, whose action is what remains to do (for a finished dialogue, `.finish`).
     /// - Throws: ``RefereeReplayError`` when the events do not fit this referee (out of order, or the
     ///   recorded dialogue had already finished before an event).
@@ -155,7 +174,8 @@ public struct Referee: Sendable {
             switch (event.kind, step.action) {
             case (.reasonerTurn, .askReasoner): step = reasonerReplied(ModelReply(event))
             case (.seerAnswer, .askSeer): step = seerAnswered(ModelReply(event))
-            case (.reasonerTurn, _), (.seerAnswer, _):
+            case (.userNote, .askReasoner): step = userSaid(event.content)
+            case (.reasonerTurn, _), (.seerAnswer, _), (.userNote, _):
                 throw RefereeReplayError(sequence: event.sequence, kind: event.kind, round: event.round)
             default: continue
             }

@@ -106,6 +106,9 @@ import Testing
             earlierQuestion: "Is the dog in the centre?", countedAgainstBudget: true, nextRound: 3, maxRounds: 4,
             lastRound: false, validNumbers: "1, 2, 3, 4, 5"),
         "seer-system": PromptViews.SeerSystem(marks: true),
+        "user-note": PromptViews.UserNote(
+            note: "Only the dog, not its \"ball\" & leash.", nextRound: 2, maxRounds: 4, lastRound: false,
+            validNumbers: "1, 2, 3, 4, 5"),
         "seer-question": PromptViews.SeerQuestion(
             questionIndex: 2, questionBudget: 3, question: "What is segment 4 holding?", width: 640, height: 480),
     ]
