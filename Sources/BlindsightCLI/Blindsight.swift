@@ -18,6 +18,7 @@ public struct Blindsight: AsyncParsableCommand {
             // -- model clients and configuration (issue 4) --
             ModelsCommand.self, AskCommand.self, ConfigCommand.self,
             RunCommand.self,  // dialogue (issue 5): one non-interactive dialogue ending in a cutout
+            ChatCommand.self,  // the same dialogue with the user steering between turns
             TranscriptsCommand.self, ReplayCommand.self,  // transcripts and replay (issue 6)
         ]
     )

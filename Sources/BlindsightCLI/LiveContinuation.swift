@@ -23,11 +23,11 @@ extension LiveContinuation {
     /// Continues an interrupted session into a new transcript naming it.
     static func resume(
         _ parent: Transcript, session: ReplaySession, models: ModelSelectionOptions, transcript: TranscriptOptions,
-        outputs: OutputRequest
+        outputs: OutputRequest, user: (any DialogueUser)? = nil
     ) async throws {
         let live = LiveContinuation(
             reasonerFlag: models.reasoner, seerFlag: models.seer, transcript: transcript, session: session,
-            outputs: outputs, quiet: false)
+            outputs: outputs, quiet: false, user: user)
         try await live.run { models in
             try TranscriptContinuation.resume(parent, models: models, programVersion: BlindsightVersion.current)
         }
@@ -45,6 +45,8 @@ struct LiveContinuation {
     let session: ReplaySession
     let outputs: OutputRequest
     let quiet: Bool
+    /// A chat's terminal, asked before every reasoner turn; nil for `run` and `replay`.
+    var user: (any DialogueUser)? = nil
 
     func run(_ makeContinuation: ([ModelRecord]) throws -> TranscriptContinuation) async throws {
         let header = session.transcript.header
@@ -73,7 +75,7 @@ struct LiveContinuation {
             reasoner: reasoner, seer: seer,
             seerImages: usesModels ? try session.seerAttachments(marks: header.refereeRules.marks) : [],
             reasonerSampling: reasonerSampling, seerSampling: seerSampling,
-            observers: [printer] + (writer.map { [$0] } ?? []))
+            observers: [printer] + (writer.map { [$0] } ?? []), user: user)
         let referee = Referee(task: header.task, rules: header.refereeRules, prompts: try session.recordedPrompts())
         let kept = continuation.kept
         var result = try await Interrupts.cancellingOnInterrupt { try await engine.run(referee, resumingFrom: kept) }

@@ -67,7 +67,12 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if let resume { return try await resumeSession(resume) }
+        try await execute(user: nil)
+    }
+
+    /// Runs the dialogue; `user` (a chat's terminal) is asked before every reasoner turn.
+    func execute(user: (any DialogueUser)?) async throws {
+        if let resume { return try await resumeSession(resume, user: user) }
         guard let image else { return }
         let config = try models.loadConfiguration()
         let reasonerSpec = config.reasoner.value
@@ -108,7 +113,7 @@ struct RunCommand: AsyncParsableCommand {
         defer { writer?.close() }
         let engine = DialogueEngine(
             reasoner: reasonerBackend, seer: seerBackend, seerImages: seerImages,
-            observers: assembleObservers(table: table, writer: writer))
+            observers: assembleObservers(table: table, writer: writer), user: user)
 
         var result = try await Interrupts.cancellingOnInterrupt { try await engine.run(referee) }
         let outcome = result.outcome
@@ -136,13 +141,13 @@ struct RunCommand: AsyncParsableCommand {
 
     /// `--resume T.jsonl`: the recorded image (or IMAGE), segmentation and prompts; the recorded models
     /// unless --reasoner/--seer say otherwise; a new transcript naming the old one.
-    private func resumeSession(_ path: String) async throws {
+    private func resumeSession(_ path: String, user: (any DialogueUser)?) async throws {
         let parent = try TranscriptReader.read(path: path)
         for note in parent.notes { StandardError.write("blindsight: \(path): \(note)") }
         let session = try await ReplaySession(parent, imageOverride: image, panoptic: panoptic, segments: segments)
         try await LiveContinuation.resume(
             parent, session: session, models: models, transcript: transcript,
-            outputs: OutputRequest(cutout: out, mask: mask))
+            outputs: OutputRequest(cutout: out, mask: mask), user: user)
     }
 
     private func promptsDirectory() throws -> String {

@@ -26,9 +26,11 @@ public enum BlindsightProcess {
 
     /// Runs `blindsight arguments…` with only `PATH`, `HOME` (an empty temporary folder, so no
     /// personal configuration is read) and `environment`; sends SIGINT (Ctrl-C) once `interruptWhen`
-    /// returns true (polled every 50 ms) and a further 0.2 s have passed.
+    /// returns true (polled every 50 ms) and a further 0.2 s have passed. With `input`, standard input
+    /// is a pipe that gives those bytes and then ends (as when a user pipes lines in).
     public static func run(
-        _ arguments: [String], environment: [String: String] = [:], interruptWhen: (@Sendable () -> Bool)? = nil
+        _ arguments: [String], environment: [String: String] = [:], input: String? = nil,
+        interruptWhen: (@Sendable () -> Bool)? = nil
     ) async throws -> Result {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
         let home = try TestData.temporaryFolder("home")
@@ -42,8 +44,14 @@ public enum BlindsightProcess {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let inputPipe = input.map { _ in Pipe() }
+        if let inputPipe { process.standardInput = inputPipe }
         let started = Date()
         try process.run()
+        if let inputPipe, let input {
+            inputPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inputPipe.fileHandleForWriting.close()
+        }
         if let interruptWhen {
             Thread.detachNewThread {
                 while process.isRunning, !interruptWhen() { Thread.sleep(forTimeInterval: 0.05) }
