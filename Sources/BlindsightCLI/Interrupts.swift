@@ -6,10 +6,8 @@ import Synchronization
 /// Ctrl-C for long-running commands: the first Ctrl-C cancels the running operation's task (and with
 /// it any HTTP transfer, which libcurl aborts at once); the operation then ends with
 /// ``InterruptedError`` (exit status 130). A second Ctrl-C while it is still winding down exits
-/// immediately. Outside such an operation Ctrl-C keeps its usual effect.
-///
-/// `chat` can call this once per request: an ``InterruptedError`` there means "stop this answer",
-/// and the prompt can continue.
+/// immediately. Outside such an operation Ctrl-C keeps its usual effect. In `chat`, a Ctrl-C at the
+/// prompt ends the session the same way (``TerminalUser`` stops waiting for the line at once).
 public enum Interrupts {
     /// Runs `operation`, cancelling it on Ctrl-C.
     public static func cancellingOnInterrupt<T: Sendable>(
