@@ -11,7 +11,7 @@ final class TerminalUser: DialogueUser {
     static let help = """
         Enter      let the reasoner take its turn
         any text   a note for the reasoner before its turn (recorded in the transcript)
-        /stop      end the session as interrupted (exit 130); continue later with chat --resume
+        /stop      end the session as interrupted (exit 130; /quit too); continue later with chat --resume
         /help      this list
         """
 

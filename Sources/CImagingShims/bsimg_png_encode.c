@@ -176,6 +176,7 @@ bsimg_status bsimg_png_encode_stream(uint32_t width, uint32_t height, int channe
         jobs[i].scratch = malloc(row_bytes);
         jobs[i].out_capacity = compressBound((uLong)((size_t)band_rows * row_bytes)) + 64;
         jobs[i].out = malloc(jobs[i].out_capacity);
+        jobs[i].stride = stride; jobs[i].bpp = channels; jobs[i].adaptive = adaptive; jobs[i].level = zlib_level;
         allocated = jobs[i].raw && jobs[i].filtered && jobs[i].scratch && jobs[i].out;
     }
     if (!allocated) {
@@ -209,7 +210,6 @@ bsimg_status bsimg_png_encode_stream(uint32_t width, uint32_t height, int channe
             job->rows = height - next_row < band_rows ? height - next_row : band_rows;
             job->lead = carried;
             job->lead_starts_image = next_row == carried;
-            job->stride = stride; job->bpp = channels; job->adaptive = adaptive; job->level = zlib_level;
             job->last = next_row + job->rows == height;
             job->failed = 0;
             memcpy(job->raw, carry, (size_t)carried * stride);

@@ -75,43 +75,29 @@ final class JPEGScanlines {
     private var scratch: [UInt8] = []
 
     /// A reader for an 8-bit, upright (EXIF orientation 1), three-channel or gray JPEG; nil for any
-    /// other JPEG, which the caller decodes whole.
+    /// other JPEG (rotated, CMYK/YCCK, 12-bit, lossless), which the caller decodes whole.
     static func uprightColourOrGray(_ file: [UInt8], name: String, maxPixels: Int) throws(ImageError) -> JPEGScanlines? {
         let markers = try JPEGMarkers.scan(file, name: name)
-        guard markers.orientation == 1, markers.precision == 8, markers.frameMarker != 0xC3,
+        guard markers.orientation == 1, markers.precision == 8, markers.components != 4, markers.frameMarker != 0xC3,
             markers.frameMarker != 0xCB
         else { return nil }
-        try checkPixelLimit(width: markers.width, height: markers.height, maxPixels: maxPixels, name: name)
         return try JPEGScanlines(file, name: name, maxPixels: maxPixels)
     }
 
-    private init?(_ file: [UInt8], name: String, maxPixels: Int) throws(ImageError) {
+    private init(_ file: [UInt8], name: String, maxPixels: Int) throws(ImageError) {
         self.name = name
         let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(file.count, 1))
         _ = copy.initialize(from: file)
-        var message = [CChar](repeating: 0, count: 256)
-        var reader: OpaquePointer?
-        var header = bsimg_jpeg_header()
-        var status = bsimg_jpeg_open(copy.baseAddress, file.count, &reader, &header, &message, message.count)
-        guard status == BSIMG_OK, let reader else {
+        let started: JPEGDecoder.StartedReader
+        do throws(ImageError) {
+            let data = UnsafeBufferPointer(rebasing: copy[0..<file.count])
+            started = try JPEGDecoder.StartedReader(data, name: name, maxPixels: maxPixels, scaleEighths: 8)
+        } catch {
             copy.deallocate()
-            throw JPEGDecoder.error(status, message, name: name)
+            throw error
         }
-        guard header.output_channels != 4 else {
-            bsimg_jpeg_close(reader)
-            copy.deallocate()
-            return nil
-        }
-        var width: UInt32 = 0
-        var height: UInt32 = 0
-        status = bsimg_jpeg_start(reader, 8, &width, &height, &message, message.count)
-        guard status == BSIMG_OK else {
-            bsimg_jpeg_close(reader)
-            copy.deallocate()
-            throw JPEGDecoder.error(status, message, name: name)
-        }
-        (self.bytes, self.reader, self.channels) = (copy, reader, Int(header.output_channels))
-        (self.width, self.height) = (Int(width), Int(height))
+        (self.bytes, self.reader, self.channels) = (copy, started.reader, started.channels)
+        (self.width, self.height) = (started.width, started.height)
     }
 
     deinit {

@@ -32,30 +32,52 @@ enum JPEGDecoder {
         _ data: UnsafeBufferPointer<UInt8>, name: String, maxPixels: Int,
         scaleEighths: Int
     ) throws(ImageError) -> Image {
+        let started = try StartedReader(data, name: name, maxPixels: maxPixels, scaleEighths: scaleEighths)
+        defer { bsimg_jpeg_close(started.reader) }
+        let (width, height, channels) = (started.width, started.height, started.channels)
+        let count = width * height * channels
         var message = [CChar](repeating: 0, count: 256)
-        var reader: OpaquePointer?
-        var header = bsimg_jpeg_header()
-        var status = bsimg_jpeg_open(data.baseAddress, data.count, &reader, &header, &message, message.count)
-        guard status == BSIMG_OK, let reader else { throw error(status, message, name: name) }
-        defer { bsimg_jpeg_close(reader) }
-        try checkPixelLimit(width: Int(header.width), height: Int(header.height), maxPixels: maxPixels, name: name)
-        var width: UInt32 = 0
-        var height: UInt32 = 0
-        status = bsimg_jpeg_start(reader, Int32(scaleEighths), &width, &height, &message, message.count)
-        guard status == BSIMG_OK else { throw error(status, message, name: name) }
-        let channels = Int(header.output_channels)
-        let count = Int(width) * Int(height) * channels
+        var status = BSIMG_OK
         let samples = makePixels(count: count) { buffer in
-            status = bsimg_jpeg_read(reader, buffer.baseAddress, count, &message, message.count)
+            status = bsimg_jpeg_read(started.reader, buffer.baseAddress, count, &message, message.count)
         }
         guard status == BSIMG_OK else { throw error(status, message, name: name) }
         switch channels {
-        case 1: return Image(width: Int(width), height: Int(height), format: .gray8, pixels: samples)
-        case 3: return Image(width: Int(width), height: Int(height), format: .rgb8, pixels: samples)
+        case 1: return Image(width: width, height: height, format: .gray8, pixels: samples)
+        case 3: return Image(width: width, height: height, format: .rgb8, pixels: samples)
         default:
             return Image(
-                width: Int(width), height: Int(height), format: .rgb8,
-                pixels: cmykToRGB(samples, inverted: header.saw_adobe != 0))
+                width: width, height: height, format: .rgb8,
+                pixels: cmykToRGB(samples, inverted: started.header.saw_adobe != 0))
+        }
+    }
+
+    /// A libjpeg reader over `data` with its header read, the pixel limit checked and decompression
+    /// started at `scaleEighths`/8. The caller closes `reader`; on a thrown error it is already closed.
+    struct StartedReader {
+        let reader: OpaquePointer
+        let header: bsimg_jpeg_header
+        /// The output size and samples per pixel (1 gray, 3 RGB, 4 CMYK).
+        let width: Int, height: Int, channels: Int
+
+        init(_ data: UnsafeBufferPointer<UInt8>, name: String, maxPixels: Int, scaleEighths: Int) throws(ImageError) {
+            var message = [CChar](repeating: 0, count: 256)
+            var opened: OpaquePointer?
+            var header = bsimg_jpeg_header()
+            var status = bsimg_jpeg_open(data.baseAddress, data.count, &opened, &header, &message, message.count)
+            guard status == BSIMG_OK, let reader = opened else { throw error(status, message, name: name) }
+            var width: UInt32 = 0
+            var height: UInt32 = 0
+            do throws(ImageError) {
+                try checkPixelLimit(width: Int(header.width), height: Int(header.height), maxPixels: maxPixels, name: name)
+                status = bsimg_jpeg_start(reader, Int32(scaleEighths), &width, &height, &message, message.count)
+                guard status == BSIMG_OK else { throw error(status, message, name: name) }
+            } catch {
+                bsimg_jpeg_close(reader)
+                throw error
+            }
+            (self.reader, self.header, self.channels) = (reader, header, Int(header.output_channels))
+            (self.width, self.height) = (Int(width), Int(height))
         }
     }
 

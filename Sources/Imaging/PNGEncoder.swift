@@ -22,10 +22,12 @@ public enum PNGEncoder {
     ) throws {
         let rowBytes = image.width * image.format.channels
         try image.pixels.withUnsafeBufferPointer { pixels in
-            try encode(width: image.width, height: image.height, format: image.format, effort: effort) { first, rows in
-                let start = first * rowBytes
-                rows.update(fromContentsOf: pixels[start..<(start + rows.count)])
-            } output: { try output($0) }
+            try encode(
+                width: image.width, height: image.height, format: image.format, effort: effort,
+                rows: { first, rows in
+                    let start = first * rowBytes
+                    _ = rows.update(fromContentsOf: pixels[start..<(start + rows.count)])
+                }, output: output)
         }
     }
 
