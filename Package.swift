@@ -13,6 +13,7 @@ import PackageDescription
 /// - `Compositor`: keep-set -> mask -> cutout, and the Set-of-Mark overlay.
 /// - `Dialogue`: the referee state machine, the engine, prompts, the baseline policy, events.
 /// - `Transcripts`: the JSONL transcript format, writer, reader, replay.
+/// - `Experiments`: scored matrices of runs over images, prompt sets and models; summaries, compare, report.
 /// - `BlindsightCLI`: the command tree; `blindsight` is a thin entry point over it.
 let package = Package(
     name: "Blindsight",
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // C system libraries: a module map plus a one-file shim header each.
@@ -59,10 +61,17 @@ let package = Package(
             name: "Transcripts",
             dependencies: ["BlindsightCore", "Imaging", "Dialogue", "ModelClients", "Panoptic", "Compositor"]),
         .target(
+            name: "Experiments",
+            dependencies: [
+                "BlindsightCore", "Imaging", "HTTPTransport", "ModelClients", "Panoptic", "Compositor", "Dialogue",
+                "Transcripts", .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
+            ]),
+        .target(
             name: "BlindsightCLI",
             dependencies: [
                 "BlindsightCore", "Imaging", "HTTPTransport", "ModelClients", "Panoptic", "Compositor", "Dialogue",
-                "Transcripts", "CEdit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Transcripts", "Experiments", "CEdit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "blindsight", dependencies: ["BlindsightCLI"]),
         .executableTarget(
@@ -90,6 +99,7 @@ let package = Package(
         .testTarget(name: "CompositorTests", dependencies: ["Compositor", "TestSupport"]),
         .testTarget(name: "DialogueTests", dependencies: ["Dialogue", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["BlindsightCLI", "TestSupport"]),
     ]
 )
