@@ -106,3 +106,33 @@ public struct ExperimentRunner: Sendable {
         return row
     }
 }
+
+extension ExperimentProgress {
+    /// `[#####-----] 12/40 · 1 failed · mean IoU 0.734 · 00:42 elapsed · ETA 01:38` (the bar only when
+    /// `barWidth` > 0; resumed runs are mentioned when there are any).
+    public func text(barWidth: Int = 0) -> String {
+        var parts: [String] = []
+        let fraction = total == 0 ? 1 : Double(done) / Double(total)
+        let bar: String
+        if barWidth > 0 {
+            let filled = min(barWidth, Int((fraction * Double(barWidth)).rounded(.down)))
+            bar = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: barWidth - filled) + "] "
+        } else {
+            bar = ""
+        }
+        parts.append("\(bar)\(done)/\(total) runs")
+        if skipped > 0 { parts.append("\(skipped) done before") }
+        parts.append("\(failures) failed")
+        parts.append("mean IoU " + (meanIoU.map { String(format: "%.3f", $0) } ?? "–"))
+        parts.append("\(Self.clock(elapsedSeconds)) elapsed")
+        parts.append("ETA " + (etaSeconds.map(Self.clock) ?? "–"))
+        return parts.joined(separator: " · ")
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded())
+        return whole >= 3600
+            ? String(format: "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60)
+            : String(format: "%02d:%02d", whole / 60, whole % 60)
+    }
+}

@@ -45,6 +45,12 @@ public struct ResolvedPlan: Sendable, Codable, Equatable {
         public var cache: Bool
         /// `K/N` when this folder holds one shard.
         public var shard: String?
+
+        public init(concurrency: Int, cache: Bool, shard: String?) {
+            self.concurrency = concurrency
+            self.cache = cache
+            self.shard = shard
+        }
     }
 
     public var schema: String = ResolvedPlan.schemaVersion

@@ -29,6 +29,7 @@ public final class FakeModelServer: Sendable {
         var queues: [String: [ScriptedResponse]] = [:]
         var received: [ReceivedRequest] = []
         var models: [String]
+        var responder: (@Sendable (ReceivedRequest) -> ScriptedResponse?)?
     }
 
     /// The script and the record, shared with the request handler.
@@ -66,6 +67,12 @@ public final class FakeModelServer: Sendable {
         shared.state.withLock { $0.queues[path ?? Self.anyPath, default: []].append(contentsOf: responses) }
     }
 
+    /// Answers chat requests that no queued response is left for by asking `responder` (for concurrent
+    /// clients, whose requests arrive in no fixed order); nil from it falls through to the defaults.
+    public func respond(with responder: @escaping @Sendable (ReceivedRequest) -> ScriptedResponse?) {
+        shared.state.withLock { $0.responder = responder }
+    }
+
     /// Changes the models the listing endpoints report.
     public func setModels(_ models: [String]) {
         shared.state.withLock { $0.models = models }
@@ -95,14 +102,15 @@ public final class FakeModelServer: Sendable {
         let received = ReceivedRequest(
             method: request.method.rawValue, path: request.path, headers: headers, body: body,
             json: try? JSONDecoder().decode(BlindsightCore.JSONValue.self, from: body), clientPort: clientPort(request))
-        let (scripted, models) = state.withLock { state -> (ScriptedResponse?, [String]) in
+        let (queued, models, responder) = state.withLock { state in
             state.received.append(received)
             for key in [request.path, anyPath] where !(state.queues[key]?.isEmpty ?? true) {
                 if key == anyPath, isListing(request.path) { break }
-                return (state.queues[key]?.removeFirst(), state.models)
+                return (state.queues[key]?.removeFirst(), state.models, state.responder)
             }
-            return (nil, state.models)
+            return (nil, state.models, state.responder)
         }
+        let scripted = queued ?? (isListing(request.path) ? nil : responder?(received))
         if let scripted {
             if scripted.delayBeforeHeaders > 0 { try? await Task.sleep(for: .seconds(scripted.delayBeforeHeaders)) }
             return scripted.httpResponse()
