@@ -78,7 +78,7 @@ let package = Package(
             name: "blindsight-bench",
             dependencies: [
                 "BlindsightCore", "Imaging", "Panoptic", "Compositor", "ModelClients", "HTTPTransport",
-                "Dialogue", "Transcripts", "TestSupport",
+                "Dialogue", "Transcripts", "Experiments", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -33,6 +33,12 @@ figure.run:hover img, figure.run:focus img { outline: 3px solid #2a7ae2; }
 ol.dialogue { padding-left: 1.2em; } ol.dialogue li { margin: .4em 0; white-space: pre-wrap; }
 li.question b { color: #2a7ae2; } li.answer b { color: #2b8a3e; } li.rejection b { color: #c33; } li.decision b { color: #a35c00; }
 </style>
+<script>
+window.addEventListener("error", function () {
+  var count = parseInt(document.documentElement.getAttribute("data-script-errors") || "0", 10) + 1;
+  document.documentElement.setAttribute("data-script-errors", String(count));
+});
+</script>
 </head>
 <body>
 <h1>{{title}}</h1>
@@ -102,6 +108,11 @@ li.question b { color: #2a7ae2; } li.answer b { color: #2b8a3e; } li.rejection b
     figure.addEventListener("keydown", function (event) { if (event.key === "Enter") { show(figure.getAttribute("data-run")); } });
   });
   document.getElementById("close").addEventListener("click", function () { panel.hidden = true; });
+  window.addEventListener("load", function () {
+    var loaded = 0;
+    Array.prototype.forEach.call(document.images, function (image) { if (image.complete && image.naturalWidth > 0) { loaded++; } });
+    document.body.setAttribute("data-images", document.images.length + " " + loaded);
+  });
   document.body.setAttribute("data-ready", "yes");
 })();
 </script>

@@ -7,19 +7,25 @@ import Foundation
 ///
 /// A reasoner (a request without images) asks one question, then, once the conversation holds an answer,
 /// decides for the labels configured for its model name. The seer (a request with images) answers with
-/// a fixed sentence naming the question. Every reply is an Ollama NDJSON stream reporting 12 prompt and
+/// a fixed answer. Every reply is an Ollama NDJSON stream reporting 12 prompt and
 /// 34 completion tokens, sent after `delay` seconds.
 public struct ScriptedDialogueModels: Sendable {
     /// The labels each reasoner model keeps, by model name.
     public var decisions: [String: [String]]
     /// The question every reasoner asks.
     public var question: String
+    /// What the seer says.
+    public var answer: String
     /// Seconds before each reply.
     public var delay: Double
 
-    public init(decisions: [String: [String]], question: String = "Which numbered segment is the dog?", delay: Double = 0) {
+    public init(
+        decisions: [String: [String]], question: String = "Which numbered segment is the dog?",
+        answer: String = "The dog is the brown animal on the grass.", delay: Double = 0
+    ) {
         self.decisions = decisions
         self.question = question
+        self.answer = answer
         self.delay = delay
     }
 
@@ -34,14 +40,14 @@ public struct ScriptedDialogueModels: Sendable {
         let model = request.json?["model"]?.stringValue ?? "test-model"
         let content: String
         if Self.isSeerRequest(request) {
-            content = "The dog is the brown animal on the grass."
+            content = answer
         } else if Self.messages(request).contains(where: { ($0["content"]?.stringValue ?? "").contains("SEER ANSWER") }) {
             let labels = (decisions[model] ?? []).map { "\"\($0)\"" }.joined(separator: ", ")
             content = #"{"action": "decide", "foreground": [\#(labels)], "reason": "scripted"}"#
         } else {
             content = #"{"action": "ask", "question": "\#(question)"}"#
         }
-        let response = ScriptedResponse.ollamaStream(content: content, model: model, deltaSize: 64)
+        let response = ScriptedResponse.ollamaStream(content: content, deltaSize: 64, model: model)
         return delay > 0 ? response.delayed(by: delay) : response
     }
 

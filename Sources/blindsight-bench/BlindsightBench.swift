@@ -17,6 +17,8 @@ struct BlindsightBench: AsyncParsableCommand {
             // -- referee overhead (issue 5) --
             RefereeBench.self,
             ReplayBenchmark.self,
+            // -- experiment runner (issue 10) --
+            ExperimentBenchmark.self,
         ]
     )
 }

@@ -1,0 +1,110 @@
+import Experiments
+import Foundation
+import TestSupport
+import Testing
+
+/// The `experiment` commands as users run them: the built binary against loopback fake model servers.
+@Suite(.enabled(if: BlindsightProcess.executable != nil, "the blindsight executable is not built"))
+struct ExperimentCommandTests {
+    static let models = ScriptedDialogueModels(
+        decisions: ["reasoner-dog": ["dog"], "reasoner-both": ["dog", "person"]], delay: 0.1)
+
+    static func arguments(_ fixture: ExperimentFixture, out: String, reasoners: String = "ollama:reasoner-dog") -> [String] {
+        [
+            "experiment", "run", "--images", fixture.imagesFolder, "--truth", fixture.truthPath, "--prompts",
+            ExperimentFixture.prompts, "--reasoner", reasoners, "--seer", "ollama:seer", "--max-rounds", "3",
+            "--out", out,
+        ]
+    }
+
+    @Test func aRunKilledHalfWayResumesWithoutRedoingFinishedRuns() async throws {
+        let fixture = try ExperimentFixture()
+        let server = try await scriptedServer(Self.models)
+        defer { Task { await server.stop() } }
+        let out = fixture.path("out")
+        let results = "\(out)/results.jsonl"
+        let process = Process()
+        process.executableURL = BlindsightProcess.executable
+        process.arguments = Self.arguments(fixture, out: out) + ["--repeat", "3", "--no-baseline", "--concurrency", "1"]
+        process.environment = ["OLLAMA_HOST": server.baseURL, "HOME": fixture.folder.path, "PATH": "/usr/bin:/bin"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Kill -9 once two runs are finished and the third has begun.
+        var waited = 0.0
+        while waited < 60, ResultsFile.read(path: results).rows.count < 2 || server.requests(to: "/api/chat").count < 7 {
+            try await Task.sleep(nanoseconds: 20_000_000)
+            waited += 0.02
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        let finishedBefore = ResultsFile.read(path: results).rows
+        let requestsBefore = server.requests(to: "/api/chat").count
+        #expect(finishedBefore.count >= 2 && finishedBefore.count < 6)
+
+        let resumed = try await BlindsightProcess.run(
+            Self.arguments(fixture, out: out) + ["--repeat", "3", "--no-baseline", "--concurrency", "1"],
+            environment: ["OLLAMA_HOST": server.baseURL])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let rows = ResultsFile.read(path: results).rows
+        #expect(rows.count == 6)
+        #expect(Set(rows.map(\.runID)).count == 6)
+        #expect(Array(rows.prefix(finishedBefore.count)) == finishedBefore)
+        // Each unfinished run (the killed one included) ran again from its start: 3 requests each, no more.
+        #expect(server.requests(to: "/api/chat").count - requestsBefore == 3 * (6 - finishedBefore.count))
+        let incomplete = (try? FileManager.default.contentsOfDirectory(atPath: "\(out)/runs/incomplete")) ?? []
+        #expect(incomplete.contains { $0.hasSuffix(".jsonl") })
+    }
+
+    @Test func compareReportsPairedDeltasAndFailsOnRegressionWhenAsked() async throws {
+        let fixture = try ExperimentFixture()
+        let server = try await scriptedServer(ScriptedDialogueModels(decisions: Self.models.decisions))
+        defer { Task { await server.stop() } }
+        let out = fixture.path("out")
+        let run = try await BlindsightProcess.run(
+            Self.arguments(fixture, out: out, reasoners: "ollama:reasoner-dog,ollama:reasoner-both"),
+            environment: ["OLLAMA_HOST": server.baseURL])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("report: \(out)/report.html"))
+        // On scene A dog-only is exact and both is worse; on scene B dog-only scores 0 and both is better.
+        let compare = try await BlindsightProcess.run(
+            ["experiment", "compare", "--in", out, "reasoner-dog", "reasoner-both", "--fail-on-regression"])
+        #expect(compare.status == 0, "\(compare.stderr)")
+        #expect(compare.stdout.contains("wins 1 · ties 0 · losses 1"))
+        let baselineVsDog = try await BlindsightProcess.run(
+            ["experiment", "compare", "--in", out, "baseline", "reasoner-dog", "--fail-on-regression"])
+        // The baseline keeps dog and person: exact on B, half right on A; dog-only loses on B, wins on A.
+        #expect(baselineVsDog.stdout.contains("wins 1 · ties 0 · losses 1"), "\(baselineVsDog.stdout)")
+        let unknown = try await BlindsightProcess.run(["experiment", "compare", "--in", out, "nothing-like-it", "baseline"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no configuration matches 'nothing-like-it'"))
+
+        // The report is rebuilt from results.jsonl alone: no model is asked.
+        let requests = server.requests.count
+        try FileManager.default.removeItem(atPath: "\(out)/report.html")
+        let report = try await BlindsightProcess.run(["experiment", "report", out])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(FileManager.default.fileExists(atPath: "\(out)/report.html"))
+        #expect(server.requests.count == requests)
+    }
+
+    @Test func aRegressionWithTheIntervalBelowZeroExitsOne() async throws {
+        let fixture = try ExperimentFixture()
+        // Scene A's truth is the dog; make it scene B's too, so keeping the person as well is worse on both.
+        let truth = #"{"images": {"a.jpg": {"foreground_ids": [\#(SyntheticScene.dogID)]}, "b.jpg": {"foreground_ids": [\#(SyntheticScene.dogID)]}}}"#
+        try Data(truth.utf8).write(to: URL(fileURLWithPath: fixture.truthPath))
+        let server = try await scriptedServer(ScriptedDialogueModels(decisions: Self.models.decisions))
+        defer { Task { await server.stop() } }
+        let out = fixture.path("out")
+        let run = try await BlindsightProcess.run(
+            Self.arguments(fixture, out: out, reasoners: "ollama:reasoner-dog,ollama:reasoner-both"),
+            environment: ["OLLAMA_HOST": server.baseURL])
+        #expect(run.status == 0, "\(run.stderr)")
+        let compare = try await BlindsightProcess.run(
+            ["experiment", "compare", "--in", out, "reasoner-dog", "reasoner-both", "--fail-on-regression"])
+        #expect(compare.status == 1, "\(compare.stdout)")
+        #expect(compare.stdout.contains("REGRESSION"))
+        #expect(compare.stdout.contains("wins 0 · ties 0 · losses 2"))
+    }
+}
