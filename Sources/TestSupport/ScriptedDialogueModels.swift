@@ -5,8 +5,8 @@ import Foundation
 /// running concurrently against one ``FakeModelServer`` each get the replies their turn needs. Used with
 /// ``FakeModelServer/respond(with:)`` by the experiment tests and benchmark.
 ///
-/// A reasoner (a request without images) asks one question, then, once the conversation holds an answer,
-/// decides for the labels configured for its model name. The seer (a request with images) answers with
+/// A reasoner (a request without images) asks one question, then, once the conversation holds its earlier
+/// turn (and so the answer), decides for the labels configured for its model name. The seer (a request with images) answers with
 /// a fixed answer. Every reply is an Ollama NDJSON stream reporting 12 prompt and
 /// 34 completion tokens, sent after `delay` seconds.
 public struct ScriptedDialogueModels: Sendable {
@@ -41,7 +41,7 @@ public struct ScriptedDialogueModels: Sendable {
         let content: String
         if Self.isSeerRequest(request) {
             content = answer
-        } else if Self.messages(request).contains(where: { ($0["content"]?.stringValue ?? "").contains("SEER ANSWER") }) {
+        } else if Self.messages(request).contains(where: { $0["role"]?.stringValue == "assistant" }) {
             let labels = (decisions[model] ?? []).map { "\"\($0)\"" }.joined(separator: ", ")
             content = #"{"action": "decide", "foreground": [\#(labels)], "reason": "scripted"}"#
         } else {

@@ -72,14 +72,6 @@ import Transcripts
         #expect(seerRequests.count == 2)  // one question per image
         #expect(rows.reduce(0) { $0 + $1.cachedAnswers } == 6)
         #expect(rows.allSatisfy { $0.status == .decided })
-
-        // A second experiment in the same folder's cache file asks the seer nothing new.
-        let again = try await fixture.run(
-            fixture.plan(reasoners: ["reasoner-dog"], repeats: 3, baseline: false), server: server,
-            out: fixture.path("cached"), cache: true)
-            .filter { $0.repeatNumber == 3 }
-        #expect(again.isEmpty == false)
-        #expect(server.requests(to: "/api/chat").filter(ScriptedDialogueModels.isSeerRequest).count == 2)
     }
 
     @Test func twoShardsMergedEqualOneUnshardedRun() async throws {
