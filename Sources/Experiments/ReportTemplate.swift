@@ -52,7 +52,7 @@ window.addEventListener("error", function () {
 </tbody>
 </table>
 <h2>Images</h2>
-<p class="meta">Photo, Set-of-Mark overlay, truth, then each run's cutout with its IoU. Click a cutout to read its dialogue.</p>
+<p class="meta">Photo, Set-of-Mark overlay, truth, then each run's cutout with its IoU. Click a cutout to read its dialogue (or open report.html#run-RUN-ID).</p>
 {{#images}}
 <section class="image">
 <h3>{{name}}{{#oracle}} · oracle IoU {{oracle}}{{/oracle}}</h3>
@@ -108,6 +108,7 @@ window.addEventListener("error", function () {
     figure.addEventListener("keydown", function (event) { if (event.key === "Enter") { show(figure.getAttribute("data-run")); } });
   });
   document.getElementById("close").addEventListener("click", function () { panel.hidden = true; });
+  if (location.hash.indexOf("#run-") === 0) { show(decodeURIComponent(location.hash.slice(5))); }
   window.addEventListener("load", function () {
     var loaded = 0;
     Array.prototype.forEach.call(document.images, function (image) { if (image.complete && image.naturalWidth > 0) { loaded++; } });

@@ -57,7 +57,7 @@ struct ExperimentCommandTests {
         #expect(incomplete.contains { $0.hasSuffix(".jsonl") })
     }
 
-    @Test func compareReportsPairedDeltasAndFailsOnRegressionWhenAsked() async throws {
+    @Test func compareCountsPairedChangesAndReportRescoresAfterATruthEdit() async throws {
         let fixture = try ExperimentFixture()
         let server = try await scriptedServer(ScriptedDialogueModels(decisions: Self.models.decisions))
         defer { Task { await server.stop() } }
@@ -67,44 +67,35 @@ struct ExperimentCommandTests {
             environment: ["OLLAMA_HOST": server.baseURL])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("report: \(out)/report.html"))
+        func compare(_ a: String, _ b: String) async throws -> BlindsightProcess.Result {
+            try await BlindsightProcess.run(["experiment", "compare", "--in", out, a, b, "--fail-on-regression"])
+        }
         // On scene A dog-only is exact and both is worse; on scene B dog-only scores 0 and both is better.
-        let compare = try await BlindsightProcess.run(
-            ["experiment", "compare", "--in", out, "reasoner-dog", "reasoner-both", "--fail-on-regression"])
-        #expect(compare.status == 0, "\(compare.stderr)")
-        #expect(compare.stdout.contains("wins 1 · ties 0 · losses 1"))
-        let baselineVsDog = try await BlindsightProcess.run(
-            ["experiment", "compare", "--in", out, "baseline", "reasoner-dog", "--fail-on-regression"])
-        // The baseline keeps dog and person: exact on B, half right on A; dog-only loses on B, wins on A.
+        let mixed = try await compare("reasoner-dog", "reasoner-both")
+        #expect(mixed.status == 0, "\(mixed.stderr)")
+        #expect(mixed.stdout.contains("wins 1 · ties 0 · losses 1"))
+        // The baseline keeps dog and person: half right on A, the better one on B.
+        let baselineVsDog = try await compare("baseline", "reasoner-dog")
         #expect(baselineVsDog.stdout.contains("wins 1 · ties 0 · losses 1"), "\(baselineVsDog.stdout)")
-        let unknown = try await BlindsightProcess.run(["experiment", "compare", "--in", out, "nothing-like-it", "baseline"])
+        let unknown = try await compare("nothing-like-it", "baseline")
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("no configuration matches 'nothing-like-it'"))
 
-        // The report is rebuilt from results.jsonl alone: no model is asked.
+        // Scene B's truth becomes the dog as well: `report` re-scores from results.jsonl, asking no model,
+        // and keeping the person too is now worse on both images, with the interval below zero.
         let requests = server.requests.count
+        let truth = #"{"images": {"a.jpg": {"foreground_ids": [\#(SyntheticScene.dogID)]}, "b.jpg": {"foreground_ids": [\#(SyntheticScene.dogID)]}}}"#
+        try Data(truth.utf8).write(to: URL(fileURLWithPath: fixture.truthPath))
         try FileManager.default.removeItem(atPath: "\(out)/report.html")
         let report = try await BlindsightProcess.run(["experiment", "report", out])
         #expect(report.status == 0, "\(report.stderr)")
         #expect(FileManager.default.fileExists(atPath: "\(out)/report.html"))
         #expect(server.requests.count == requests)
-    }
-
-    @Test func aRegressionWithTheIntervalBelowZeroExitsOne() async throws {
-        let fixture = try ExperimentFixture()
-        // Scene A's truth is the dog; make it scene B's too, so keeping the person as well is worse on both.
-        let truth = #"{"images": {"a.jpg": {"foreground_ids": [\#(SyntheticScene.dogID)]}, "b.jpg": {"foreground_ids": [\#(SyntheticScene.dogID)]}}}"#
-        try Data(truth.utf8).write(to: URL(fileURLWithPath: fixture.truthPath))
-        let server = try await scriptedServer(ScriptedDialogueModels(decisions: Self.models.decisions))
-        defer { Task { await server.stop() } }
-        let out = fixture.path("out")
-        let run = try await BlindsightProcess.run(
-            Self.arguments(fixture, out: out, reasoners: "ollama:reasoner-dog,ollama:reasoner-both"),
-            environment: ["OLLAMA_HOST": server.baseURL])
-        #expect(run.status == 0, "\(run.stderr)")
-        let compare = try await BlindsightProcess.run(
-            ["experiment", "compare", "--in", out, "reasoner-dog", "reasoner-both", "--fail-on-regression"])
-        #expect(compare.status == 1, "\(compare.stdout)")
-        #expect(compare.stdout.contains("REGRESSION"))
-        #expect(compare.stdout.contains("wins 0 · ties 0 · losses 2"))
+        let rescored = ResultsFile.read(path: "\(out)/results.jsonl").rows
+        #expect(rescored.filter { $0.reasoner == "ollama:reasoner-dog" }.allSatisfy { $0.iou == 1 })
+        let regression = try await compare("reasoner-dog", "reasoner-both")
+        #expect(regression.status == 1, "\(regression.stdout)")
+        #expect(regression.stdout.contains("REGRESSION"))
+        #expect(regression.stdout.contains("wins 0 · ties 0 · losses 2"))
     }
 }

@@ -42,7 +42,7 @@ struct ReportBrowserTests {
         let page = "\(out)/report.html"
         let dom = try Chromium.run(["--dump-dom"], page: page)
         #expect(dom.contains(#"data-ready="yes""#), "the page's script did not finish")
-        #expect(!dom.contains("data-script-errors"))
+        #expect(!dom.contains(#"data-script-errors=""#), "a script error was reported")
         // 3 configurations in the summary table; per image a photo, overlay, truth and one cutout per run.
         #expect(dom.components(separatedBy: "<td data-value=").count - 1 == 3 * 15)
         let images = 2 * 3 + rows.count
