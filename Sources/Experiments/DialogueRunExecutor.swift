@@ -19,6 +19,7 @@ public struct DialogueRunExecutor: RunExecutor {
     let cache: SeerAnswerCache?
     let config: BlindsightConfig
     let programVersion: String
+    private let scenes = SceneCache()
 
     /// Loads every template set of `plan` and makes its backends from `config`.
     /// - Throws: ``ExperimentError`` for a template set that does not load, the configuration's errors.
@@ -61,16 +62,11 @@ public struct DialogueRunExecutor: RunExecutor {
             throw ExperimentError("prompt set \(configuration.prompts) is not in the plan")
         }
         let path = cell.image.path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ExperimentError("image \(path) does not exist or cannot be read")
-        }
-        let bytes = [UInt8](data)
-        let picture = try ImageDecoder.decode(bytes, name: path)
-        let source = try PanopticSourceResolver.resolve(panoptic: plan.panoptic, segments: nil, imagePath: path)
-        let segmentation = try await source.segmentation(forImageAt: path, image: picture, imageBytes: bytes)
-        let table = AreaTable(segmentation: segmentation)
-
         let reasoner = backends.backend(configuration.reasoner)
+        let scene = try await scenes.scene(for: "\(cell.image.sha256) \(path) \(reasoner != nil)") {
+            try await prepare(path, withSeerImages: reasoner != nil)
+        }
+        let (picture, segmentation, table, seerImages) = (scene.picture, scene.segmentation, scene.table, scene.seerImages)
         let reasonerModel = reasoner.map { _ in configuration.reasoner }.flatMap { try? ModelSpec(parsing: $0) }
         let rules = RefereeRules(
             maxRounds: configuration.maxRounds, allowFallback: true, marks: plan.marks,
@@ -80,8 +76,6 @@ public struct DialogueRunExecutor: RunExecutor {
             instruction: plan.instruction, imageName: (path as NSString).lastPathComponent, imageWidth: picture.width,
             imageHeight: picture.height, table: table)
         let referee = Referee(task: task, rules: rules, prompts: prompts)
-        let seerImages = reasoner == nil ? [] : try Self.seerImages(
-            picture: picture, segmentation: segmentation, table: table, marks: plan.marks, maxSide: config.seerImageMaxSide.value)
         var seer = reasoner == nil ? nil : backends.backend(configuration.seer)
         let caching = seer.flatMap { backend in
             cache.map { CachingSeer(backend: backend, cache: $0, imageDigests: seerImages.map(\.reference.sha256)) }
@@ -91,7 +85,8 @@ public struct DialogueRunExecutor: RunExecutor {
         let sampling = DialogueEngine.Sampling(seed: cell.seed)
         let header = TranscriptHeader(
             programVersion: programVersion, generator: "blindsight experiment",
-            image: ImageRecord(path: path, sha256: cell.image.sha256, bytes: bytes.count, width: picture.width, height: picture.height),
+            image: ImageRecord(
+                path: path, sha256: cell.image.sha256, bytes: scene.byteCount, width: picture.width, height: picture.height),
             panoptic: PanopticRecord(source: plan.panoptic ?? "\(path).panoptic.png", segments: segmentation.segments, table: table),
             models: [(DialogueEvent.Role.reasoner, reasoner), (.seer, seer)].compactMap { role, backend in
                 backend.map { ModelRecord(role: role.rawValue, descriptor: $0.descriptor, parameters: ["seed": .number(Double(cell.seed))]) }
@@ -128,6 +123,22 @@ public struct DialogueRunExecutor: RunExecutor {
             stopReason: outcome.stopReason.rawValue, exitCode: exitCode.rawValue, error: result.failure?.message ?? outcome.error?.message,
             decision: outcome.decision, stats: outcome.stats, tokens: await tally.tokens, cachedAnswers: caching?.cachedAnswers ?? 0,
             segmentation: segmentation, wroteTranscript: true, wroteMask: wroteMask)
+    }
+
+    /// Decodes the image, reads its segmentation and, for model runs, encodes what the seer is shown.
+    private func prepare(_ path: String, withSeerImages: Bool) async throws -> PreparedScene {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ExperimentError("image \(path) does not exist or cannot be read")
+        }
+        let bytes = [UInt8](data)
+        let picture = try ImageDecoder.decode(bytes, name: path)
+        let source = try PanopticSourceResolver.resolve(panoptic: plan.panoptic, segments: nil, imagePath: path)
+        let segmentation = try await source.segmentation(forImageAt: path, image: picture, imageBytes: bytes)
+        let table = AreaTable(segmentation: segmentation)
+        let seerImages = withSeerImages ? try Self.seerImages(
+            picture: picture, segmentation: segmentation, table: table, marks: plan.marks, maxSide: config.seerImageMaxSide.value) : []
+        return PreparedScene(
+            picture: picture, byteCount: bytes.count, segmentation: segmentation, table: table, seerImages: seerImages)
     }
 
     /// The photo and, with marks, the Set-of-Mark overlay, as `run` sends them to the seer.

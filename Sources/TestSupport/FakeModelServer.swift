@@ -28,6 +28,8 @@ public final class FakeModelServer: Sendable {
     private struct State {
         var queues: [String: [ScriptedResponse]] = [:]
         var received: [ReceivedRequest] = []
+        var receivedCount = 0
+        var keepsRequests = true
         var models: [String]
         var responder: (@Sendable (ReceivedRequest) -> ScriptedResponse?)?
     }
@@ -78,6 +80,18 @@ public final class FakeModelServer: Sendable {
         shared.state.withLock { $0.models = models }
     }
 
+    /// Stops keeping the requests it receives (only ``requestCount`` goes on counting), so a long
+    /// benchmark measures the client's memory, not the server's record.
+    public func stopKeepingRequests() {
+        shared.state.withLock {
+            $0.keepsRequests = false
+            $0.received = []
+        }
+    }
+
+    /// How many requests have been received, kept or not.
+    public var requestCount: Int { shared.state.withLock { $0.receivedCount } }
+
     /// Every request received so far, in order.
     public var requests: [ReceivedRequest] { shared.state.withLock { $0.received } }
 
@@ -103,7 +117,8 @@ public final class FakeModelServer: Sendable {
             method: request.method.rawValue, path: request.path, headers: headers, body: body,
             json: try? JSONDecoder().decode(BlindsightCore.JSONValue.self, from: body), clientPort: clientPort(request))
         let (queued, models, responder) = state.withLock { state in
-            state.received.append(received)
+            state.receivedCount += 1
+            if state.keepsRequests { state.received.append(received) }
             for key in [request.path, anyPath] where !(state.queues[key]?.isEmpty ?? true) {
                 if key == anyPath, isListing(request.path) { break }
                 return (state.queues[key]?.removeFirst(), state.models, state.responder)

@@ -35,6 +35,7 @@ struct ExperimentBenchmark: AsyncParsableCommand {
         let server = try await FakeModelServer()
         let models = ScriptedDialogueModels(decisions: ["reasoner": ["dog"]], delay: delay)
         server.respond { models.reply(to: $0) }
+        server.stopKeepingRequests()
         let config = try BlindsightConfig.load(
             environment: ["OLLAMA_HOST": server.baseURL], path: folder.appendingPathComponent("none.yaml").path)
         let plan = ExperimentPlan(
@@ -52,7 +53,7 @@ struct ExperimentBenchmark: AsyncParsableCommand {
         let start = ContinuousClock.now
         let progress = try await runner.run()
         let wall = Self.seconds(ContinuousClock.now - start)
-        let requests = server.requests(to: "/api/chat").count
+        let requests = server.requestCount
         let ideal = Double(requests) * delay / Double(concurrency)
         print("runs: \(progress.done) (\(progress.failures) failed), \(requests) model requests, concurrency \(concurrency), \(delay) s per reply")
         print(String(format: "wall: %.2f s; ideal (sum of model latencies / concurrency): %.2f s; ratio %.3f", wall, ideal, ideal > 0 ? wall / ideal : 0))
