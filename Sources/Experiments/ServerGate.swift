@@ -19,6 +19,9 @@ public actor ServerGate {
         closedUntil = until
     }
 
+    /// Whether requests may go now.
+    public var isOpen: Bool { closedUntil.map { $0 <= ContinuousClock.now } ?? true }
+
     /// Returns when the gate is open.
     public func waitUntilOpen() async throws {
         while let until = closedUntil, until > ContinuousClock.now {
@@ -62,13 +65,13 @@ struct GatedBackend: ChatBackend {
 
 /// The experiment's backends: one per model, shared by all runs, each behind its server's gate.
 public struct BackendPool: Sendable {
-    private let backends: [String: any ChatBackend]
+    private let backends: [String: GatedBackend]
 
     /// Makes a backend for each model spec in `specs` (baseline excluded) from `config`.
     /// - Throws: the configuration's error for an unknown provider or a failing key command.
     public init(specs: [String], config: BlindsightConfig) throws {
         var gates: [String: ServerGate] = [:]
-        var backends: [String: any ChatBackend] = [:]
+        var backends: [String: GatedBackend] = [:]
         for text in Set(specs) where text != Configuration.baseline {
             let spec = try ModelSpec(parsing: text)
             let url = try config.provider(for: spec).baseURL.value
@@ -82,4 +85,7 @@ public struct BackendPool: Sendable {
 
     /// The backend of `spec`, nil for baseline.
     public func backend(_ spec: String) -> (any ChatBackend)? { backends[spec] }
+
+    /// The gate of the server `spec` is reached at, nil for baseline.
+    public func gate(_ spec: String) -> ServerGate? { backends[spec]?.gate }
 }

@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import ModelClients
 import TestSupport
 import Testing
 
@@ -45,5 +46,24 @@ import Testing
         }
         let shards = (0..<3).map { Shard(index: $0, count: 3) }
         for index in 0..<20 { #expect(shards.filter { $0.contains(index) }.count == 1) }
+    }
+}
+
+@Suite struct ServerGateTests {
+    @Test func aBackOffHoldsOnlyTheServerThatAskedForIt() async throws {
+        let folder = try TestData.temporaryFolder("gate")
+        let config = try BlindsightConfig.load(
+            environment: ["OLLAMA_HOST": "http://127.0.0.1:9", "OPENAI_BASE_URL": "http://127.0.0.1:10/v1"],
+            path: folder.appendingPathComponent("none.yaml").path)
+        let pool = try BackendPool(specs: ["ollama:a", "ollama:b", "openai:c", "baseline"], config: config)
+        let first = try #require(pool.gate("ollama:a"))
+        let other = try #require(pool.gate("openai:c"))
+        #expect(first === pool.gate("ollama:b"))  // one server, one gate
+        #expect(first !== other)
+        #expect(pool.gate("baseline") == nil)
+        await first.backOff(seconds: 60)
+        #expect(await !first.isOpen)
+        #expect(await other.isOpen)
+        try await other.waitUntilOpen()
     }
 }
