@@ -98,4 +98,24 @@ struct ExperimentCommandTests {
         #expect(regression.stdout.contains("REGRESSION"))
         #expect(regression.stdout.contains("wins 0 · ties 0 · losses 2"))
     }
+
+    @Test func badInvocationsSayWhatIsWrongWithTheDocumentedExitCodes() async throws {
+        let fixture = try ExperimentFixture()
+        let out = fixture.path("out")
+        let cases: [([String], Int32, String)] = [
+            (["experiment", "run", "--reasoner", "baseline", "--out", out], 2, "no images"),
+            (["experiment", "run", "--images", fixture.imagesFolder, "--shard", "2/2", "--out", out], 2, "shard index '2'"),
+            (["experiment", "run", "--images", fixture.imagesFolder, "--prompts", "no-such-set", "--out", out], 3,
+             "prompt set no-such-set does not exist"),
+            (["experiment", "run", "--images", fixture.path("missing"), "--out", out], 3, "does not exist"),
+            (["experiment", "report", fixture.path("nowhere")], 3, "not an experiment folder"),
+            (["experiment", "compare", fixture.path("nowhere"), fixture.path("nowhere")], 3, "not an experiment folder"),
+        ]
+        for (arguments, status, message) in cases {
+            let result = try await BlindsightProcess.run(arguments)
+            #expect(result.status == status, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/results.jsonl"))
+    }
 }
