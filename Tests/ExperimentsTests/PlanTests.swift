@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import ModelClients
+import Panoptic
 import TestSupport
 import Testing
 
@@ -65,5 +66,26 @@ import Testing
         #expect(await !first.isOpen)
         #expect(await other.isOpen)
         try await other.waitUntilOpen()
+    }
+}
+
+@Suite struct TruthTests {
+    @Test func aFolderOfMasksIsMatchedByFileStemAsInDUTS() throws {
+        let fixture = try ExperimentFixture()
+        let masks = fixture.path("GT")
+        try FileManager.default.createDirectory(atPath: masks, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: fixture.path("b.truth.png"), toPath: "\(masks)/b.png")
+        let truth = try Truth(path: masks)
+        #expect(truth.entry(forImageAt: "\(fixture.imagesFolder)/b.jpg") == TruthEntry(mask: "\(masks)/b.png"))
+        #expect(truth.entry(forImageAt: "\(fixture.imagesFolder)/a.jpg") == nil)
+        let scene = try #require(fixture.scenes["b.jpg"])
+        let scored = try ScoredTruth(entry: TruthEntry(mask: "\(masks)/b.png"), segmentation: scene.segmentation)
+        #expect(scored.foreground.reduce(0) { $0 + Int($1) } == fixture.pixels("b.jpg", SyntheticScene.personID))
+        // A mask of another size is refused, naming both sizes.
+        let other = try #require(fixture.scenes["a.jpg"])
+        let small = PanopticSegmentation(
+            idMap: SegmentIDMap(width: 10, height: 10, ids: [UInt32](repeating: 0, count: 100)), segments: other.segmentation.segments)
+        #expect(throws: ExperimentError.self) { try ScoredTruth(entry: TruthEntry(mask: "\(masks)/b.png"), segmentation: small) }
+        #expect(throws: ExperimentError.self) { try Truth(path: fixture.path("no-truth")) }
     }
 }
