@@ -118,4 +118,23 @@ struct ExperimentCommandTests {
         }
         #expect(!FileManager.default.fileExists(atPath: "\(out)/results.jsonl"))
     }
+
+    @Test func ctrlCKeepsFinishedRunsExitsOneThirtyAndTheNextRunFinishesTheRest() async throws {
+        let fixture = try ExperimentFixture()
+        let server = try await scriptedServer(Self.models)
+        defer { Task { await server.stop() } }
+        let out = fixture.path("out")
+        let arguments = Self.arguments(fixture, out: out) + ["--repeat", "2", "--no-baseline", "--concurrency", "2"]
+        let results = "\(out)/results.jsonl"
+        let interrupted = try await BlindsightProcess.run(
+            arguments, environment: ["OLLAMA_HOST": server.baseURL],
+            interruptWhen: { ResultsFile.read(path: results).rows.count >= 1 })
+        #expect(interrupted.status == 130, "\(interrupted.stderr)")
+        let kept = ResultsFile.read(path: results).rows
+        #expect(kept.count >= 1 && kept.count < 4)
+        #expect(kept.allSatisfy { $0.status == .decided })  // an interrupted run leaves no row
+        let finished = try await BlindsightProcess.run(arguments, environment: ["OLLAMA_HOST": server.baseURL])
+        #expect(finished.status == 0, "\(finished.stderr)")
+        #expect(ResultsFile.read(path: results).rows.count == 4)
+    }
 }
