@@ -1,0 +1,8 @@
+import Dialogue
+import Session
+import Testing
+import Transcripts
+
+@Suite("Fork points")
+struct ForkPointTests {
+}
