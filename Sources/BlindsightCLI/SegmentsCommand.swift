@@ -47,7 +47,7 @@ struct SegmentsCommand: AsyncParsableCommand {
         let table = scene.table
         if let marks {
             try OutputGuard.check(outputs: [NamedFile("the marks", marks)], inputs: scene.inputFiles)
-            try ImageFile.writePNG(SeerAttachments.overlay(of: scene), toPath: marks)
+            try ImageFile.writePNG(try SeerAttachments.overlay(of: scene), toPath: marks)
             StandardError.write("blindsight: marks: \(marks)")
         }
         if json {

@@ -128,8 +128,8 @@ public struct DialogueRun: Sendable {
             structuredOutput: config.settings(for: models.reasonerSpec).structuredOutput
                 ?? RefereeRules.structuredOutputByDefault(model: models.reasonerSpec.model))
         let task = DialogueTask(
-            instruction: start.instruction, imageName: scene.imageName, imageWidth: scene.image.width,
-            imageHeight: scene.image.height, table: scene.table)
+            instruction: start.instruction, imageName: scene.imageName, imageWidth: scene.width,
+            imageHeight: scene.height, table: scene.table)
         let header = TranscriptRecording.header(
             scene: scene, models: models.records(config: config), prompts: start.prompts, rules: rules,
             instruction: start.instruction, seerImageMaxSide: config.seerImageMaxSide.value)

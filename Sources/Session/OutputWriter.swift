@@ -38,7 +38,6 @@ extension OutputPlan {
     /// - Throws: ``CompositorError`` for names that match no segment (exit 3), `ImageError` or
     ///   `FileOutputError` when reading the background or writing fails. Nothing is published on failure.
     public func write(keeping keep: KeepSet) throws -> WrittenOutputs {
-        let image = scene.image
         var options = request.options
         if let background = request.backgroundImage { options.background = .image(try ImageDecoder.decodeFile(atPath: background)) }
         let kept = keep.isEmpty ? [] : try keep.resolve(in: scene.segmentation, table: scene.table)
@@ -50,10 +49,9 @@ extension OutputPlan {
         let streamed = Compositor.canStream(mask: shaped, options: options)
         if streamed {
             mask = shaped
-            let rows = ImageRowReader(image: image, name: scene.imagePath)
-            staged.append(("cutout", try Compositor.stageCutout(mask: mask, photo: rows, toPath: cutout, effort: request.effort)))
+            staged.append(("cutout", try Compositor.stageCutout(mask: mask, photo: try scene.rows(), toPath: cutout, effort: request.effort)))
         } else {
-            let result = try Compositor.composite(image: image, mask: shaped, options: options)
+            let result = try Compositor.composite(image: try scene.image(), mask: shaped, options: options)
             mask = result.mask
             notes = result.notes
             staged.append(("cutout", try ImageFile.stagePNG(result.cutout, toPath: cutout, effort: request.effort)))
@@ -63,7 +61,7 @@ extension OutputPlan {
             staged.append(("preview", try ImageFile.stagePNG(preview(mask: shaped, options: options), toPath: path)))
         }
         if let path = request.marks {
-            staged.append(("marks", try ImageFile.stagePNG(SeerAttachments.overlay(of: scene), toPath: path)))
+            staged.append(("marks", try ImageFile.stagePNG(try SeerAttachments.overlay(of: scene), toPath: path)))
         }
         try AtomicFile.publish(staged.map(\.file))
 
@@ -78,9 +76,8 @@ extension OutputPlan {
     /// The cutout over a checkerboard, made from copies of the photo and the full-size mask downscaled
     /// to ``OutputPlan/previewMaxSide`` (the crop margin scaled alike).
     private func preview(mask: Image, options: CompositeOptions) throws -> Image {
-        let image = scene.image
-        let small = image.downscaled(toMaxSide: OutputPlan.previewMaxSide)
-        let scale = Double(small.width) / Double(max(image.width, 1))
+        let small = try scene.image().downscaled(toMaxSide: OutputPlan.previewMaxSide)
+        let scale = Double(small.width) / Double(max(scene.width, 1))
         var smallOptions = options
         smallOptions.cropMargin = options.cropMargin.map { Int((Double($0) * scale).rounded()) }
         let smallMask = mask.downscaled(toMaxSide: OutputPlan.previewMaxSide)

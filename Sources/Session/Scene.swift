@@ -26,8 +26,11 @@ public struct Scene: Sendable {
     public let imagePath: String
     /// The photo file's bytes.
     public let imageBytes: [UInt8]
-    /// The decoded, upright photo.
-    public let image: Image
+    /// The photo's upright width and height.
+    public let width: Int
+    public let height: Int
+    /// The decoded, upright photo; nil for a scene loaded without it.
+    private let decoded: Image?
     /// Where the segmentation came from.
     public let source: any PanopticSource
     /// The segmentation, fitted to the photo's size.
@@ -41,18 +44,37 @@ public struct Scene: Sendable {
     /// The segmentation's warnings, for the front-end to show (the CLI prints them as `note:` lines).
     public var notes: [String] { segmentation.warnings }
 
+    /// The decoded, upright photo: the one decoded when the scene was loaded, else decoded now (a
+    /// scene loaded with `decodingPhoto: false` reads it again from ``imageBytes`` each time).
+    public func image() throws -> Image {
+        if let decoded { return decoded }
+        return try ImageDecoder.decode(imageBytes, name: imagePath)
+    }
+
+    /// The photo's rows, top to bottom, for outputs streamed band by band: from the decoded photo,
+    /// or (a scene loaded without it) decoded from the file's scanlines as they are read.
+    public func rows() throws -> ImageRowReader {
+        if let decoded { return ImageRowReader(image: decoded, name: imagePath) }
+        return try ImageRowReader(bytes: imageBytes, name: imagePath)
+    }
+
     /// The photo's name without folder.
     public var imageName: String { (imagePath as NSString).lastPathComponent }
 
     /// Loads the photo at `imagePath` and its segmentation from `choice`.
+    /// - Parameter decodingPhoto: false keeps only the file's bytes (when the segmentation comes from
+    ///   files), for work that streams the photo (`composite`): a 12 MP photo is then never whole in memory.
     /// - Throws: `ImageError` (unreadable photo), `PanopticError` (no or bad segmentation), the
     ///   panoptic service's error (exit 4).
-    public static func load(imagePath: String, choice: SegmentationChoice = .init()) async throws -> Scene {
+    public static func load(imagePath: String, choice: SegmentationChoice = .init(), decodingPhoto: Bool = true)
+        async throws -> Scene
+    {
         let bytes = try ImageDecoder.readFile(atPath: imagePath)
         let categories = try choice.categories.map { path throws(PanopticError) in try CategorySet.load(path: path) }
         let source = try PanopticSourceResolver.resolve(
             panoptic: choice.panoptic, segments: choice.segments, imagePath: imagePath, categories: categories)
-        return try await load(imagePath: imagePath, bytes: bytes, source: source, choice: choice, recordedTable: nil)
+        return try await load(
+            imagePath: imagePath, bytes: bytes, source: source, choice: choice, recordedTable: nil, decodingPhoto: decodingPhoto)
     }
 
     /// Loads the photo a transcript is about (its sha256 checked; `imageOverride` from `--image`) and
@@ -66,17 +88,27 @@ public struct Scene: Sendable {
         let source = try recordedSource(transcript, imagePath: located.path, choice: choice, categories: categories)
         return try await load(
             imagePath: located.path, bytes: located.bytes, source: source, choice: choice,
-            recordedTable: transcript.header.panoptic.table)
+            recordedTable: transcript.header.panoptic.table, decodingPhoto: true)
     }
 
     private static func load(
         imagePath: String, bytes: [UInt8], source: any PanopticSource, choice: SegmentationChoice,
-        recordedTable: AreaTable?
+        recordedTable: AreaTable?, decodingPhoto: Bool
     ) async throws -> Scene {
-        let image = try ImageDecoder.decode(bytes, name: imagePath)
-        let segmentation = try await source.segmentation(forImageAt: imagePath, image: image, imageBytes: bytes)
+        let image: Image?
+        let segmentation: PanopticSegmentation
+        let info = try ImageDecoder.info(bytes, name: imagePath)
+        if !decodingPhoto, let files = source as? FilePanopticSource {
+            image = nil
+            segmentation = try files.segmentation(fittedToWidth: info.uprightWidth, height: info.uprightHeight)
+        } else {
+            let decoded = try ImageDecoder.decode(bytes, name: imagePath)
+            image = decoded
+            segmentation = try await source.segmentation(forImageAt: imagePath, image: decoded, imageBytes: bytes)
+        }
         return Scene(
-            imagePath: imagePath, imageBytes: bytes, image: image, source: source, segmentation: segmentation,
+            imagePath: imagePath, imageBytes: bytes, width: info.uprightWidth, height: info.uprightHeight, decoded: image,
+            source: source, segmentation: segmentation,
             table: recordedTable ?? AreaTable(segmentation: segmentation),
             inputFiles: [NamedFile("the photo", imagePath)] + source.inputFiles
                 + [choice.categories.map { NamedFile("the categories file", $0) }].compactMap { $0 })

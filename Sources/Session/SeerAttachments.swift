@@ -9,9 +9,9 @@ import Transcripts
 public enum SeerAttachments {
     /// The photo, then (with `marks`) the Set-of-Mark overlay, each scaled to `maxSide` and encoded.
     public static func make(scene: Scene, marks: Bool, maxSide: Int) throws -> [DialogueEngine.SeerAttachment] {
-        var attachments = [DialogueEngine.SeerAttachment(try SeerImage.prepare(scene.image, maxSide: maxSide), purpose: "image")]
+        var attachments = [DialogueEngine.SeerAttachment(try SeerImage.prepare(try scene.image(), maxSide: maxSide), purpose: "image")]
         if marks {
-            attachments.append(.init(try SeerImage.prepare(overlay(of: scene), maxSide: maxSide), purpose: "marks"))
+            attachments.append(.init(try SeerImage.prepare(try overlay(of: scene), maxSide: maxSide), purpose: "marks"))
         }
         return attachments
     }
@@ -25,7 +25,7 @@ public enum SeerAttachments {
 
     /// The Set-of-Mark overlay the seer sees: the photo with each segment outlined and numbered as in
     /// the scene's area table.
-    public static func overlay(of scene: Scene) -> Image {
-        MarkOverlay.render(image: scene.image, idMap: scene.segmentation.idMap, table: scene.table)
+    public static func overlay(of scene: Scene) throws -> Image {
+        MarkOverlay.render(image: try scene.image(), idMap: scene.segmentation.idMap, table: scene.table)
     }
 }

@@ -43,7 +43,7 @@ enum TranscriptRecording {
             programVersion: BlindsightVersion.current,
             image: ImageRecord(
                 path: scene.imagePath, sha256: SHA256.hex(scene.imageBytes), bytes: scene.imageBytes.count,
-                width: scene.image.width, height: scene.image.height),
+                width: scene.width, height: scene.height),
             panoptic: PanopticRecord(
                 source: sourceName(scene.source), segments: scene.segmentation.segments, table: scene.table),
             models: models.contains { $0.provider == ModelSpec.baselineProvider } ? models.filter { $0.role != "seer" } : models,
