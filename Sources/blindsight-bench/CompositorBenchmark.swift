@@ -49,22 +49,12 @@ struct CompositorBenchmark: AsyncParsableCommand {
             try Self.runChild(job)
             return
         }
-        let folder = try workDir.map { path -> URL in
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            return URL(fileURLWithPath: path)
-        } ?? TestData.temporaryFolder("blindsight-bench-compositor")
+        let folder = try BenchScene.folder(workDir, prefix: "blindsight-bench-compositor")
         defer { if workDir == nil { try? FileManager.default.removeItem(at: folder) } }
-        print("Synthesising a \(width)×\(height) photo and its panoptic PNG …")
-        let scene = SyntheticScene(width: width, height: height, crowd: 6)
-        let imagePath = folder.appendingPathComponent("photo.jpg").path
-        let panopticPath = folder.appendingPathComponent("photo.panoptic.png").path
-        let segmentsPath = folder.appendingPathComponent("photo.panoptic.json").path
-        try ImageFile.writeJPEG(scene.image, toPath: imagePath, quality: 90)
-        try ImageFile.writePNG(scene.segmentation.idMap.cocoPanopticImage(), toPath: panopticPath, effort: .fast)
-        try scene.cocoSegmentsJSON(fileName: "photo.panoptic.png").write(to: URL(fileURLWithPath: segmentsPath))
-        let ids = [SyntheticScene.dogID, SyntheticScene.personID]
-        let rgbaMB = Double(width * height * 4) / 1_048_576
-        print(String(format: "RGBA image: %.1f MiB; keep-set: dog + person (source ids)", rgbaMB))
+        let scene = try BenchScene.write(width: width, height: height, into: folder)
+        let (imagePath, panopticPath, segmentsPath, ids, rgbaMB) = (
+            scene.imagePath, scene.panopticPath, scene.segmentsPath, scene.ids, scene.rgbaMiB
+        )
         print("")
         // Every setting runs once per round, rounds interleaved, so machine load hits all sides alike.
         func job(_ path: String, _ effort: PNGEffort, feather: Int = 0) -> ChildRun {
