@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Imaging
 import TestSupport
@@ -35,4 +36,16 @@ struct BenchScene {
         try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
         return URL(fileURLWithPath: workDir)
     }
+}
+
+/// The options both compositor benchmarks take.
+struct CompositorBenchOptions: ParsableArguments {
+    @Option(help: "Width of the synthetic photo.") var width = 4000
+    @Option(help: "Height of the synthetic photo.") var height = 3000
+    @Option(help: "Rounds; each runs every setting once, and the best time (with its peak memory) is reported.")
+    var runs = 3
+    @Option(help: "A Python 3 with Pillow and numpy.") var python = "python3"
+    @Option(help: "The peer script.") var peer = "scripts/bench-compositor-peer.py"
+    @Option(help: "Keep the synthetic inputs and outputs in this folder (default: a temporary folder, removed).")
+    var workDir: String?
 }

@@ -10,14 +10,8 @@ struct ProcessBenchmark: AsyncParsableCommand {
         commandName: "composite-process",
         abstract: "blindsight composite and run --reasoner baseline as whole processes vs Pillow + numpy.")
 
-    @Option(help: "Width of the synthetic photo.") var width = 4000
-    @Option(help: "Height of the synthetic photo.") var height = 3000
-    @Option(help: "Rounds; each runs every setting once, and the best time (with its peak memory) is reported.")
-    var runs = 3
-    @Option(help: "A Python 3 with Pillow and numpy.") var python = "python3"
-    @Option(help: "The peer script.") var peer = "scripts/bench-compositor-peer.py"
-    @Option(help: "Keep the synthetic inputs and outputs in this folder (default: a temporary folder, removed).")
-    var workDir: String?
+    /// The scene's size, rounds, the Python peer and the work folder.
+    @OptionGroup var bench: CompositorBenchOptions
 
     private struct Setting {
         var name: String
@@ -27,15 +21,15 @@ struct ProcessBenchmark: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let folder = try BenchScene.folder(workDir, prefix: "blindsight-bench-process")
-        defer { if workDir == nil { try? FileManager.default.removeItem(at: folder) } }
-        let scene = try BenchScene.write(width: width, height: height, into: folder)
+        let folder = try BenchScene.folder(bench.workDir, prefix: "blindsight-bench-process")
+        defer { if bench.workDir == nil { try? FileManager.default.removeItem(at: folder) } }
+        let scene = try BenchScene.write(width: bench.width, height: bench.height, into: folder)
         let out = { (name: String) in folder.appendingPathComponent(name).path }
         let ids = scene.ids.map(String.init).joined(separator: ",")
         let settings = [
             Setting(
                 name: "peer: Pillow + numpy, zlib 6",
-                arguments: [python, peer, scene.imagePath, scene.panopticPath, folder.path, ids, "6"],
+                arguments: [bench.python, bench.peer, scene.imagePath, scene.panopticPath, folder.path, ids, "6"],
                 outputs: [out("peer.cutout.png"), out("peer.mask.png")]),
             Setting(
                 name: "blindsight composite",
@@ -50,7 +44,7 @@ struct ProcessBenchmark: AsyncParsableCommand {
         ]
         // Rounds interleaved, so machine load hits every setting alike.
         var best: [String: ChildProcess.Measurement] = [:]
-        for _ in 0..<max(runs, 1) {
+        for _ in 0..<max(bench.runs, 1) {
             for setting in settings {
                 let measured = try ChildProcess.measure(["/usr/bin/env"] + setting.arguments)
                 if measured.seconds < best[setting.name]?.seconds ?? .infinity { best[setting.name] = measured }
@@ -58,7 +52,7 @@ struct ProcessBenchmark: AsyncParsableCommand {
         }
         guard let peerTime = best[settings[0].name]?.seconds else { return }
         print("")
-        print("whole process, best of \(max(runs, 1))        time (s)  vs peer   peak RSS MiB (× RGBA)   cutout + mask bytes")
+        print("whole process, best of \(max(bench.runs, 1))        time (s)  vs peer   peak RSS MiB (× RGBA)   cutout + mask bytes")
         for setting in settings {
             guard let measured = best[setting.name] else { continue }
             let sizes = setting.outputs.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
