@@ -11,9 +11,28 @@ enum ChildProcess {
         var peakMB: Double { Double(peakKiB) / 1024 }
     }
 
+    /// GNU time, which reports its child's peak RSS. Needed because a child spawned from a large
+    /// process inherits that process's high-water mark in `ru_maxrss` (Linux counts the memory it had
+    /// before exec), so `wait4` alone over-reports a small child of a big benchmark.
+    private static let gnuTime = "/usr/bin/time"
+
     /// Runs `arguments` (the first is the executable's path) with standard output discarded.
     /// - Throws: `ValidationError` when it cannot start or exits non-zero.
     static func measure(_ arguments: [String], environment: [String: String] = [:]) throws -> Measurement {
+        guard FileManager.default.isExecutableFile(atPath: gnuTime) else { return try spawn(arguments, environment: environment) }
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("blindsight-bench-time-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        var measured = try spawn([gnuTime, "-f", "%M", "-o", report] + arguments, environment: environment)
+        let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+        guard let kib = text.split(whereSeparator: \.isNewline).last.flatMap({ Int($0) }) else {
+            throw ValidationError("\(gnuTime) reported no peak memory for \(arguments.prefix(2).joined(separator: " "))")
+        }
+        measured.peakKiB = kib
+        return measured
+    }
+
+    /// Spawns `arguments` and waits for it; the peak RSS is `wait4`'s.
+    private static func spawn(_ arguments: [String], environment: [String: String]) throws -> Measurement {
         guard let executable = arguments.first else { throw ValidationError("nothing to run") }
         let envp = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0)=\($1)" }
         var actions = posix_spawn_file_actions_t()
