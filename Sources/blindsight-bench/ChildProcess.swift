@@ -8,6 +8,8 @@ enum ChildProcess {
     struct Measurement {
         var seconds: Double
         var peakKiB: Int
+        /// User + system CPU seconds (with GNU time; nil without it).
+        var cpuSeconds: Double?
         var peakMB: Double { Double(peakKiB) / 1024 }
     }
 
@@ -22,12 +24,14 @@ enum ChildProcess {
         guard FileManager.default.isExecutableFile(atPath: gnuTime) else { return try spawn(arguments, environment: environment) }
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("blindsight-bench-time-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: report) }
-        var measured = try spawn([gnuTime, "-f", "%M", "-o", report] + arguments, environment: environment)
+        var measured = try spawn([gnuTime, "-f", "%M %U %S", "-o", report] + arguments, environment: environment)
         let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
-        guard let kib = text.split(whereSeparator: \.isNewline).last.flatMap({ Int($0) }) else {
+        let fields = text.split(whereSeparator: \.isNewline).last?.split(separator: " ") ?? []
+        guard fields.count == 3, let kib = Int(fields[0]), let user = Double(fields[1]), let system = Double(fields[2]) else {
             throw ValidationError("\(gnuTime) reported no peak memory for \(arguments.prefix(2).joined(separator: " "))")
         }
         measured.peakKiB = kib
+        measured.cpuSeconds = user + system
         return measured
     }
 
@@ -53,7 +57,7 @@ enum ChildProcess {
             throw ValidationError("\(arguments.prefix(2).joined(separator: " ")) failed (wait status \(status))")
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Measurement(seconds: seconds, peakKiB: usage.ru_maxrss)
+        return Measurement(seconds: seconds, peakKiB: usage.ru_maxrss, cpuSeconds: nil)
     }
 
     /// The `blindsight` executable built beside this benchmark.

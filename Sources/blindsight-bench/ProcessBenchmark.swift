@@ -52,18 +52,19 @@ struct ProcessBenchmark: AsyncParsableCommand {
         }
         guard let peerTime = best[settings[0].name]?.seconds else { return }
         print("")
-        print("whole process, best of \(max(bench.runs, 1))        time (s)  vs peer   peak RSS MiB (× RGBA)   cutout + mask bytes")
+        print("whole process, best of \(max(bench.runs, 1))        time (s)  vs peer   CPU (s)   peak RSS MiB (× RGBA)   cutout + mask bytes")
         for setting in settings {
             guard let measured = best[setting.name] else { continue }
             let sizes = setting.outputs.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
             print(
                 setting.name.padding(toLength: 34, withPad: " ", startingAt: 0)
-                    + String(format: "%8.3f %8.2f× %10.1f (%4.2f×)   %@", measured.seconds, peerTime / measured.seconds,
-                             measured.peakMB, measured.peakMB / scene.rgbaMiB,
+                    + String(format: "%8.3f %8.2f× %8.2f %10.1f (%4.2f×)   %@", measured.seconds, peerTime / measured.seconds,
+                             measured.cpuSeconds ?? .nan, measured.peakMB, measured.peakMB / scene.rgbaMiB,
                              sizes.map(String.init).joined(separator: " + ")))
         }
         print("")
-        print("time = spawn to exit (start-up, imports and writing included), peak RSS = the child's ru_maxrss from wait4;")
+        print("time = spawn to exit (start-up, imports and writing included); CPU = user + system; peak RSS = the child's")
+        print("maximum resident set as GNU time reports it;")
         print("blindsight at its default effort (PNG small), the peer at Pillow's default zlib level 6.")
     }
 }
