@@ -199,7 +199,8 @@ public struct DialogueRun: Sendable {
         if let writer { await notify(.transcript(path: writer.path)) }
         for event in kept { try writer?.append(event) }
         let engine = DialogueEngine(
-            reasoner: models.reasoner, seer: models.seer, seerImages: seerImages, reasonerSampling: models.sampling.reasoner, seerSampling: models.sampling.seer,
+            reasoner: models.reasoner, seer: models.seer, seerImages: seerImages,
+            reasonerSampling: models.sampling.reasoner, seerSampling: models.sampling.seer,
             observers: observers + (writer.map { [$0] } ?? []), user: user)
         var result = try await engine.run(referee, resumingFrom: kept)
         var outputs: WrittenOutputs?
