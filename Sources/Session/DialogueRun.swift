@@ -80,7 +80,8 @@ public struct DialogueRunResult: Sendable {
 public struct NoDecisionError: UserFacingError {
     public var stopReason: StopReason
     public var message: String {
-        "the dialogue ended without a decision (\(stopReason.rawValue)); no cutout was written (drop --no-fallback to apply the baseline policy)"
+        "the dialogue ended without a decision (\(stopReason.rawValue)); no cutout was written "
+            + "(drop --no-fallback to apply the baseline policy)"
     }
     public var exitStatus: ExitStatus { .noDecision }
 }
@@ -245,7 +246,8 @@ private struct Backends {
 
     func records(config: BlindsightConfig) -> [ModelRecord] {
         [
-            TranscriptRecording.model(role: .reasoner, backend: reasoner, spec: reasonerSpec, config: config, sampling: sampling.reasoner),
+            TranscriptRecording.model(
+                role: .reasoner, backend: reasoner, spec: reasonerSpec, config: config, sampling: sampling.reasoner),
             TranscriptRecording.model(role: .seer, backend: seer, spec: seerSpec, config: config, sampling: sampling.seer),
         ]
     }

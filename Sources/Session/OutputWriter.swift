@@ -39,7 +39,9 @@ extension OutputPlan {
     ///   `FileOutputError` when reading the background or writing fails. Nothing is published on failure.
     public func write(keeping keep: KeepSet) throws -> WrittenOutputs {
         var options = request.options
-        if let background = request.backgroundImage { options.background = .image(try ImageDecoder.decodeFile(atPath: background)) }
+        if let background = request.backgroundImage {
+            options.background = .image(try ImageDecoder.decodeFile(atPath: background))
+        }
         let kept = keep.isEmpty ? [] : try keep.resolve(in: scene.segmentation, table: scene.table)
         let shaped = Compositor.mask(idMap: scene.segmentation.idMap, keep: kept, options: options)
 
@@ -49,7 +51,8 @@ extension OutputPlan {
         let streamed = Compositor.canStream(mask: shaped, options: options)
         if streamed {
             mask = shaped
-            staged.append(("cutout", try Compositor.stageCutout(mask: mask, photo: try scene.rows(), toPath: cutout, effort: request.effort)))
+            let file = try Compositor.stageCutout(mask: mask, photo: try scene.rows(), toPath: cutout, effort: request.effort)
+            staged.append(("cutout", file))
         } else {
             let result = try Compositor.composite(image: try scene.image(), mask: shaped, options: options)
             mask = result.mask

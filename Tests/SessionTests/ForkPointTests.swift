@@ -44,3 +44,20 @@ struct ForkPointTests {
         try ForkPoints.check(164, in: transcript)
     }
 }
+
+@Suite("Recorded prompt templates")
+struct RecordedPromptTests {
+    @Test("a transcript's templates are rebuilt in memory: a hostile template name writes nothing anywhere")
+    func hostileNameWritesNothing() throws {
+        var transcript = try ForkPointTests.shipped()
+        let name = "../../blindsight-pwned-\(UUID().uuidString)"
+        transcript.header.prompts.append(PromptRecord(name: name, text: "{{% CONTENT_TYPE: TEXT}}\nowned"))
+        let templates = try SessionPrompts.recorded(in: transcript)
+        #expect(templates.records.contains { $0.name == name })
+        let temporary = FileManager.default.temporaryDirectory
+        for folder in [temporary, temporary.deletingLastPathComponent(), URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] {
+            let leaked = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("blindsight-pwned") }
+            #expect(leaked.isEmpty, "\(folder.path)")
+        }
+    }
+}
