@@ -13,6 +13,8 @@ import PackageDescription
 /// - `Compositor`: keep-set -> mask -> cutout, and the Set-of-Mark overlay.
 /// - `Dialogue`: the referee state machine, the engine, prompts, the baseline policy, events.
 /// - `Transcripts`: the JSONL transcript format, writer, reader, replay.
+/// - `Session`: the scene (photo + segmentation + area table + notes), the one dialogue driver (start,
+///   resume, fork), the one decision -> outputs path and the overwrite guard, for every front-end.
 /// - `Experiments`: scored matrices of runs over images, prompt sets and models; summaries, compare, report.
 /// - `BlindsightCLI`: the command tree; `blindsight` is a thin entry point over it.
 let package = Package(
@@ -61,24 +63,28 @@ let package = Package(
             name: "Transcripts",
             dependencies: ["BlindsightCore", "Imaging", "Dialogue", "ModelClients", "Panoptic", "Compositor"]),
         .target(
+            name: "Session",
+            dependencies: ["BlindsightCore", "Imaging", "ModelClients", "Panoptic", "Compositor", "Dialogue", "Transcripts"]),
+        .target(
             name: "Experiments",
             dependencies: [
                 "BlindsightCore", "Imaging", "HTTPTransport", "ModelClients", "Panoptic", "Compositor", "Dialogue",
-                "Transcripts", .product(name: "Yams", package: "Yams"),
+                "Transcripts", "Session", .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
             ]),
         .target(
             name: "BlindsightCLI",
             dependencies: [
                 "BlindsightCore", "Imaging", "HTTPTransport", "ModelClients", "Panoptic", "Compositor", "Dialogue",
-                "Transcripts", "Experiments", "CEdit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Transcripts", "Session", "Experiments", "CEdit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "blindsight", dependencies: ["BlindsightCLI"]),
         .executableTarget(
             name: "blindsight-bench",
             dependencies: [
                 "BlindsightCore", "Imaging", "Panoptic", "Compositor", "ModelClients", "HTTPTransport",
-                "Dialogue", "Transcripts", "Experiments", "TestSupport",
+                "Dialogue", "Transcripts", "Session", "Experiments", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -99,6 +105,7 @@ let package = Package(
         .testTarget(name: "CompositorTests", dependencies: ["Compositor", "TestSupport"]),
         .testTarget(name: "DialogueTests", dependencies: ["Dialogue", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "TestSupport"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["BlindsightCLI", "TestSupport"]),
     ]
