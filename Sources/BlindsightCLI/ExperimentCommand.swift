@@ -90,8 +90,7 @@ struct ExperimentRunCommand: AsyncParsableCommand {
         try folder.prepare(for: resolved)
         let truth = try resolved.truth.map { try Truth(path: $0.path) }
         let executor = try DialogueRunExecutor(
-            plan: resolved, config: config, cache: cache ? try SeerAnswerCache(path: folder.cachePath) : nil,
-            programVersion: BlindsightVersion.current)
+            plan: resolved, config: config, cache: cache ? try SeerAnswerCache(path: folder.cachePath) : nil)
         let runner = ExperimentRunner(
             plan: resolved, folder: folder, executor: executor, scorer: RunScorer(truth: truth), concurrency: concurrency,
             shard: shard)

@@ -1,54 +1,42 @@
 import BlindsightCore
-import Compositor
 import Dialogue
 import Foundation
-import Imaging
 import ModelClients
-import Panoptic
-import Synchronization
-import Transcripts
+import Session
 
-/// Runs a cell as `blindsight run` runs a dialogue: the image and its segmentation, the referee with the
-/// cell's template set and round limit, the engine with the shared backends, a transcript that `replay`
-/// reads, and the decision's mask. Backends are shared by all runs; the seer goes through the answer
-/// cache when there is one.
+/// Runs a cell through the Session layer's dialogue driver, the one `blindsight run` uses: the scene, the
+/// referee with the cell's template set and round limit, the engine, a transcript that `replay` reads,
+/// and the decision's cutout and mask written along `run`'s one decision → outputs path. What differs
+/// is only what an experiment shares between runs: each image's scene and seer attachments are prepared
+/// once, the backends are shared (behind per-server gates), the seer may answer from the cache, and
+/// each run gets its own sampling seed.
 public struct DialogueRunExecutor: RunExecutor {
     let plan: ResolvedPlan
     let templates: [String: PromptTemplates]
     let backends: BackendPool
     let cache: SeerAnswerCache?
     let config: BlindsightConfig
-    let programVersion: String
     private let scenes = SceneCache()
 
     /// Loads every template set of `plan` and makes its backends from `config`.
     /// - Throws: ``ExperimentError`` for a template set that does not load, the configuration's errors.
-    public init(
-        plan: ResolvedPlan, config: BlindsightConfig, cache: SeerAnswerCache?, programVersion: String
-    ) throws {
+    public init(plan: ResolvedPlan, config: BlindsightConfig, cache: SeerAnswerCache?) throws {
         var templates: [String: PromptTemplates] = [:]
-        for set in plan.prompts {
-            do {
-                templates[set.name] = try PromptTemplates(directory: set.directory)
-            } catch {
-                throw ExperimentError(error.message)
-            }
+        do {
+            for set in plan.prompts { templates[set.name] = try SessionPrompts.load(set.directory) }
+            backends = try BackendPool(specs: plan.reasoners.map(\.spec) + plan.seers.map(\.spec), config: config)
+        } catch let error as any UserFacingError {
+            throw ExperimentError(error.message, status: error.exitStatus)
         }
         self.plan = plan
         self.templates = templates
         self.config = config
         self.cache = cache
-        self.programVersion = programVersion
-        do {
-            backends = try BackendPool(specs: plan.reasoners.map(\.spec) + plan.seers.map(\.spec), config: config)
-        } catch let error as any UserFacingError {
-            throw ExperimentError(error.message, status: error.exitStatus)
-        }
     }
 
-    public func execute(_ cell: RunCell, transcriptPath: String, maskPath: String) async -> ExecutedRun {
+    public func execute(_ cell: RunCell, files: RunFiles) async -> ExecutedRun {
         do {
-            return try await run(cell, transcriptPath: transcriptPath, maskPath: maskPath)
+            return try await run(cell, files: files)
         } catch let error as any UserFacingError {
             return ExecutedRun(stopReason: "error", exitCode: error.exitStatus.rawValue, error: error.message)
         } catch {
@@ -56,101 +44,49 @@ public struct DialogueRunExecutor: RunExecutor {
         }
     }
 
-    private func run(_ cell: RunCell, transcriptPath: String, maskPath: String) async throws -> ExecutedRun {
+    private func run(_ cell: RunCell, files: RunFiles) async throws -> ExecutedRun {
         let configuration = cell.configuration
         guard let prompts = templates[configuration.prompts] else {
             throw ExperimentError("prompt set \(configuration.prompts) is not in the plan")
         }
-        let path = cell.image.path
-        let reasoner = backends.backend(configuration.reasoner)
-        let scene = try await scenes.scene(for: "\(cell.image.sha256) \(path) \(reasoner != nil)") {
-            try await prepare(path, withSeerImages: reasoner != nil)
+        let usesModels = !configuration.isBaseline
+        let (plan, config) = (plan, config)
+        let prepared = try await scenes.scene(for: "\(cell.image.sha256) \(cell.image.path) \(usesModels)") {
+            let scene = try await Scene.load(imagePath: cell.image.path, choice: SegmentationChoice(panoptic: plan.panoptic))
+            let seerImages = usesModels
+                ? try SeerAttachments.make(scene: scene, marks: plan.marks, maxSide: config.seerImageMaxSide.value) : []
+            return PreparedScene(scene: scene, seerImages: seerImages)
         }
-        let (picture, segmentation, table, seerImages) = (scene.picture, scene.segmentation, scene.table, scene.seerImages)
-        let reasonerModel = reasoner.map { _ in configuration.reasoner }.flatMap { try? ModelSpec(parsing: $0) }
-        let rules = RefereeRules(
-            maxRounds: configuration.maxRounds, allowFallback: true, marks: plan.marks,
-            structuredOutput: reasonerModel.flatMap { config.settings(for: $0).structuredOutput }
-                ?? RefereeRules.structuredOutputByDefault(model: reasonerModel?.model ?? configuration.reasoner))
-        let task = DialogueTask(
-            instruction: plan.instruction, imageName: (path as NSString).lastPathComponent, imageWidth: picture.width,
-            imageHeight: picture.height, table: table)
-        let referee = Referee(task: task, rules: rules, prompts: prompts)
-        var seer = reasoner == nil ? nil : backends.backend(configuration.seer)
-        let caching = seer.flatMap { backend in
-            cache.map { CachingSeer(backend: backend, cache: $0, imageDigests: seerImages.map(\.reference.sha256)) }
-        }
-        if let caching { seer = caching }
-
-        let sampling = DialogueEngine.Sampling(seed: cell.seed)
-        let header = TranscriptHeader(
-            programVersion: programVersion, generator: "blindsight experiment",
-            image: ImageRecord(
-                path: path, sha256: cell.image.sha256, bytes: scene.byteCount, width: picture.width, height: picture.height),
-            panoptic: PanopticRecord(source: plan.panoptic ?? "\(path).panoptic.png", segments: segmentation.segments, table: table),
-            models: [(DialogueEvent.Role.reasoner, reasoner), (.seer, seer)].compactMap { role, backend in
-                backend.map { ModelRecord(role: role.rawValue, descriptor: $0.descriptor, parameters: ["seed": .number(Double(cell.seed))]) }
-            },
-            prompts: prompts.records.map(PromptRecord.init), rules: rules, instruction: plan.instruction,
-            settings: [
-                "seerImageMaxSide": .number(Double(config.seerImageMaxSide.value)), "experimentRun": .string(cell.runID),
-            ])
-        let writer = try TranscriptWriter(creating: transcriptPath, header: header)
-        defer { writer.close() }
+        let caching = usesModels
+            ? backends.backend(configuration.seer).flatMap { seer in
+                cache.map { CachingSeer(backend: seer, cache: $0, imageDigests: prepared.seerImages.map(\.reference.sha256)) }
+            } : nil
         let tally = TokenTally()
-        let engine = DialogueEngine(
-            reasoner: reasoner, seer: seer, seerImages: seerImages, reasonerSampling: sampling, seerSampling: sampling,
-            observers: [writer, tally])
-        var result = try await engine.run(referee)
-        let outcome = result.outcome
-        var wroteMask = false
-        if let decision = outcome.decision {
-            let keep = Set(decision.sourceIDs.map { UInt32(truncatingIfNeeded: $0) })
-            let mask = Compositor.mask(idMap: segmentation.idMap, keep: keep, options: CompositeOptions())
-            let png = try PNGEncoder.encode(mask)
-            try AtomicFile.write(png, to: maskPath)
-            wroteMask = true
-            await engine.recordOutputs(
-                [OutputFile(purpose: "mask", path: maskPath, byteCount: png.count, sha256: SHA256.hex(png))], after: &result)
-        }
-        writer.close()
-        if let failure = writer.failure { throw failure }
-        let exitCode: ExitStatus =
-            outcome.decision != nil ? .success
-            : outcome.stopReason == .cancelled ? .interrupted
-            : result.failure?.exitStatus ?? .noDecision
+        let pool = backends
+        let driver = DialogueRun(
+            config: config, models: ModelChoice(reasoner: configuration.reasoner, seer: usesModels ? configuration.seer : nil),
+            transcript: TranscriptTarget(path: files.transcript, generator: "blindsight experiment"),
+            outputs: OutputRequest(cutout: files.cutout, mask: files.mask), observers: [tally],
+            makeBackend: { spec, role in
+                if role == .seer, let caching { return caching }
+                guard let backend = pool.backend(spec.description) else {
+                    throw ExperimentError("\(spec) is not a model of this experiment")
+                }
+                return backend
+            })
+        let result = try await driver.start(DialogueStart(
+            scene: prepared.scene, instruction: plan.instruction, maxRounds: configuration.maxRounds, marks: plan.marks,
+            allowFallback: true, prompts: prompts, sampling: DialogueEngine.Sampling(seed: cell.seed),
+            seerImages: usesModels ? prepared.seerImages : nil))
+        var failure: (any UserFacingError)?
+        do { try result.check() } catch let error as any UserFacingError { failure = error }
+        let written = Set(result.outputs?.files.map(\.purpose) ?? [])
         return ExecutedRun(
-            stopReason: outcome.stopReason.rawValue, exitCode: exitCode.rawValue, error: result.failure?.message ?? outcome.error?.message,
-            decision: outcome.decision, stats: outcome.stats, tokens: await tally.tokens, cachedAnswers: caching?.cachedAnswers ?? 0,
-            segmentation: segmentation, wroteTranscript: true, wroteMask: wroteMask)
-    }
-
-    /// Decodes the image, reads its segmentation and, for model runs, encodes what the seer is shown.
-    private func prepare(_ path: String, withSeerImages: Bool) async throws -> PreparedScene {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ExperimentError("image \(path) does not exist or cannot be read")
-        }
-        let bytes = [UInt8](data)
-        let picture = try ImageDecoder.decode(bytes, name: path)
-        let source = try PanopticSourceResolver.resolve(panoptic: plan.panoptic, segments: nil, imagePath: path)
-        let segmentation = try await source.segmentation(forImageAt: path, image: picture, imageBytes: bytes)
-        let table = AreaTable(segmentation: segmentation)
-        let seerImages = withSeerImages ? try Self.seerImages(
-            picture: picture, segmentation: segmentation, table: table, marks: plan.marks, maxSide: config.seerImageMaxSide.value) : []
-        return PreparedScene(
-            picture: picture, byteCount: bytes.count, segmentation: segmentation, table: table, seerImages: seerImages)
-    }
-
-    /// The photo and, with marks, the Set-of-Mark overlay, as `run` sends them to the seer.
-    static func seerImages(
-        picture: Image, segmentation: PanopticSegmentation, table: AreaTable, marks: Bool, maxSide: Int
-    ) throws -> [DialogueEngine.SeerAttachment] {
-        var attachments = [DialogueEngine.SeerAttachment(try SeerImage.prepare(picture, maxSide: maxSide), purpose: "image")]
-        if marks {
-            let overlay = MarkOverlay.render(image: picture, idMap: segmentation.idMap, table: table)
-            attachments.append(.init(try SeerImage.prepare(overlay, maxSide: maxSide), purpose: "marks"))
-        }
-        return attachments
+            stopReason: result.outcome.stopReason.rawValue, exitCode: failure?.exitStatus.rawValue ?? 0,
+            error: failure?.message, decision: result.decision, stats: result.outcome.stats, tokens: await tally.tokens,
+            cachedAnswers: caching?.cachedAnswers ?? 0, segmentation: prepared.scene.segmentation,
+            wroteTranscript: result.transcriptPath != nil, wroteCutout: written.contains("cutout"),
+            wroteMask: written.contains("mask"))
     }
 }
 

@@ -20,6 +20,8 @@ public struct ExperimentFolder: Sendable {
 
     /// The transcript of a run, relative to the folder.
     public static func transcript(_ runID: String) -> String { "runs/\(runID).jsonl" }
+    /// The cutout of a run, relative to the folder.
+    public static func cutout(_ runID: String) -> String { "runs/\(runID).cutout.png" }
     /// The decision mask of a run, relative to the folder.
     public static func mask(_ runID: String) -> String { "runs/\(runID).mask.png" }
 
@@ -76,7 +78,7 @@ public struct ExperimentFolder: Sendable {
     /// Moves the files of a run that never finished (no result row) out of the way, into `runs/incomplete/`,
     /// so the run starts again from its beginning and no transcript is ever overwritten.
     func setAsideIncomplete(runID: String) throws {
-        let leftovers = [Self.transcript(runID), Self.mask(runID)].map(file).filter { FileManager.default.fileExists(atPath: $0) }
+        let leftovers = [Self.transcript(runID), Self.cutout(runID), Self.mask(runID)].map(file).filter { FileManager.default.fileExists(atPath: $0) }
         guard !leftovers.isEmpty else { return }
         let folder = "\(runsFolder)/incomplete"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -38,7 +38,7 @@ public enum ExperimentMerge {
         for row in ResultsFile.read(path: out.resultsPath).rows { rows[row.runID] = row }
         for folder in folders {
             for row in ResultsFile.read(path: folder.resultsPath).rows where rows[row.runID] == nil {
-                for relative in [row.transcript, row.mask].compactMap({ $0 }) {
+                for relative in [row.transcript, row.cutout, row.mask].compactMap({ $0 }) {
                     let target = out.file(relative)
                     guard !FileManager.default.fileExists(atPath: target) else { continue }
                     do {

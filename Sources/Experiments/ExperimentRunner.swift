@@ -94,14 +94,17 @@ public struct ExperimentRunner: Sendable {
     private func runOne(_ cell: RunCell) async throws -> ResultRow? {
         let start = ContinuousClock.now
         let transcript = ExperimentFolder.transcript(cell.runID)
+        let cutout = ExperimentFolder.cutout(cell.runID)
         let mask = ExperimentFolder.mask(cell.runID)
-        let executed = await executor.execute(cell, transcriptPath: folder.file(transcript), maskPath: folder.file(mask))
+        let executed = await executor.execute(
+            cell, files: RunFiles(transcript: folder.file(transcript), cutout: folder.file(cutout), mask: folder.file(mask)))
         if executed.wasInterrupted || Task.isCancelled { return nil }
         let elapsed = ContinuousClock.now - start
         var row = RowBuilder.row(
             cell: cell, executed: executed,
             latency: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            transcript: executed.wroteTranscript ? transcript : nil, mask: executed.wroteMask ? mask : nil)
+            transcript: executed.wroteTranscript ? transcript : nil, cutout: executed.wroteCutout ? cutout : nil,
+            mask: executed.wroteMask ? mask : nil)
         if let segmentation = executed.segmentation { scorer.score(&row, segmentation: segmentation) }
         return row
     }

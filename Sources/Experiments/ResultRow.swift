@@ -70,6 +70,7 @@ public struct ResultRow: Sendable, Codable, Equatable {
     public var cachedAnswers: Int
     /// Paths relative to the experiment folder.
     public var transcript: String?
+    public var cutout: String?
     public var mask: String?
 
     enum CodingKeys: String, CodingKey {
@@ -81,7 +82,7 @@ public struct ResultRow: Sendable, Codable, Equatable {
         case exitCode = "exit_code"
         case stopReason = "stop_reason"
         case oracleIoU = "oracle_iou"
-        case rounds, questions, rejections, tokens, transcript, mask
+        case rounds, questions, rejections, tokens, transcript, cutout, mask
         case uniqueQuestionRatio = "unique_question_ratio"
         case latencySeconds = "latency_s"
         case cachedAnswers = "cached_answers"

@@ -1,20 +1,15 @@
 import Dialogue
-import Foundation
-import Imaging
-import Panoptic
+import Session
 
-/// An image ready for dialogues: decoded, segmented, tabled, and (when a model sees it) the seer's
-/// attachments encoded. Every run of one image shares these, as `run` would compute them.
+/// A scene ready for dialogues, with what the seer is shown, shared by every run of one image.
 struct PreparedScene: Sendable {
-    var picture: Image
-    var byteCount: Int
-    var segmentation: PanopticSegmentation
-    var table: AreaTable
+    var scene: Scene
     var seerImages: [DialogueEngine.SeerAttachment]
 
-    /// Roughly the memory it holds.
+    /// Roughly the memory it holds: the file, the decoded photo, the id map, the encoded attachments.
     var footprint: Int {
-        picture.pixels.count + segmentation.idMap.ids.count * 4 + seerImages.reduce(0) { $0 + $1.attachment.data.count }
+        scene.imageBytes.count + scene.width * scene.height * 3 + scene.segmentation.idMap.ids.count * 4
+            + seerImages.reduce(0) { $0 + $1.attachment.data.count }
     }
 }
 

@@ -67,7 +67,9 @@ public struct RunScorer: Sendable {
 
 /// Makes a result row from a cell and what its run produced.
 enum RowBuilder {
-    static func row(cell: RunCell, executed: ExecutedRun, latency: Double, transcript: String?, mask: String?) -> ResultRow {
+    static func row(
+        cell: RunCell, executed: ExecutedRun, latency: Double, transcript: String?, cutout: String?, mask: String?
+    ) -> ResultRow {
         let configuration = cell.configuration
         let status: ResultRow.Status =
             switch executed.decision?.outcome {
@@ -86,6 +88,6 @@ enum RowBuilder {
             iou: nil, oracleIoU: nil, regret: nil, overlap: nil, selection: nil, rounds: executed.stats?.rounds ?? 0,
             questions: executed.stats?.questionsAsked ?? 0, rejections: executed.stats?.rejections ?? 0,
             uniqueQuestionRatio: executed.stats?.uniqueQuestionRatio ?? 1, tokens: executed.tokens,
-            latencySeconds: latency, cachedAnswers: executed.cachedAnswers, transcript: transcript, mask: mask)
+            latencySeconds: latency, cachedAnswers: executed.cachedAnswers, transcript: transcript, cutout: cutout, mask: mask)
     }
 }

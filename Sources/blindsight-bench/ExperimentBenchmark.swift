@@ -48,7 +48,7 @@ struct ExperimentBenchmark: AsyncParsableCommand {
         try out.prepare(for: resolved)
         let runner = ExperimentRunner(
             plan: resolved, folder: out,
-            executor: try DialogueRunExecutor(plan: resolved, config: config, cache: nil, programVersion: "bench"),
+            executor: try DialogueRunExecutor(plan: resolved, config: config, cache: nil),
             scorer: RunScorer(truth: nil), concurrency: concurrency)
         let start = ContinuousClock.now
         let progress = try await runner.run()

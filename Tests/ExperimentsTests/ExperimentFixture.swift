@@ -63,8 +63,7 @@ struct ExperimentFixture {
         let folder = ExperimentFolder(path: out)
         try folder.prepare(for: resolved)
         let executor = try DialogueRunExecutor(
-            plan: resolved, config: config, cache: cache ? try SeerAnswerCache(path: folder.cachePath) : nil,
-            programVersion: "test")
+            plan: resolved, config: config, cache: cache ? try SeerAnswerCache(path: folder.cachePath) : nil)
         let runner = ExperimentRunner(
             plan: resolved, folder: folder, executor: executor,
             scorer: RunScorer(truth: try resolved.truth.map { try Truth(path: $0.path) }), concurrency: concurrency,
