@@ -87,6 +87,8 @@ struct ExperimentRunCommand: AsyncParsableCommand {
         let shard = try self.shard.map { try Shard(parsing: $0) }
         resolved.execution = .init(concurrency: concurrency, cache: cache, shard: shard?.description)
         let folder = ExperimentFolder(path: out)
+        let lock = try folder.lock()
+        defer { withExtendedLifetime(lock) {} }
         try folder.prepare(for: resolved)
         let truth = try resolved.truth.map { try Truth(path: $0.path) }
         let executor = try DialogueRunExecutor(
@@ -156,6 +158,8 @@ struct ExperimentMergeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let target = ExperimentFolder(path: out)
+        let lock = try target.lock()
+        defer { withExtendedLifetime(lock) {} }
         let outcome = try ExperimentMerge.merge(folders.map(ExperimentFolder.init(path:)), into: target)
         if outcome.missing > 0 {
             StandardError.write("blindsight: \(outcome.missing) runs of the matrix are in none of the folders (run the missing shards)")

@@ -75,6 +75,20 @@ public struct ExperimentFolder: Sendable {
         try AtomicFile.write(Array(text.utf8), to: planPath)
     }
 
+    /// Takes the folder for this process (an advisory `flock` on `.lock`, released when the lock is
+    /// dropped or the process ends, however it ends), so two runners never work in one folder at once.
+    /// - Throws: ``ExperimentError`` (exit 2) when another process holds it.
+    public func lock() throws -> FolderLock {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let descriptor = open("\(path)/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw ExperimentError("cannot open \(path)/.lock: \(String(cString: strerror(errno)))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw ExperimentError("another blindsight process is running an experiment in \(path); wait for it or use another --out", status: .usage)
+        }
+        return FolderLock(descriptor: descriptor)
+    }
+
     /// Moves the files of a run that never finished (no result row) out of the way, into `runs/incomplete/`,
     /// so the run starts again from its beginning and no transcript is ever overwritten.
     func setAsideIncomplete(runID: String) throws {
@@ -91,5 +105,18 @@ public struct ExperimentFolder: Sendable {
                 throw ExperimentError("cannot set aside the incomplete run file \(leftover): \(error.localizedDescription)")
             }
         }
+    }
+}
+
+/// A held experiment folder; the lock is released when this is dropped.
+public final class FolderLock: Sendable {
+    private let descriptor: Int32
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        close(descriptor)
     }
 }

@@ -20,7 +20,8 @@ public struct ExperimentProgress: Sendable, Equatable {
 }
 
 /// Runs the pending cells of an experiment with at most `concurrency` dialogues in flight (structured
-/// tasks), scores each, and appends its row to `results.jsonl` as it finishes.
+/// tasks, each preferring a thread of its own: see ``DialogueThreads``), scores each, and appends its row
+/// to `results.jsonl` as it finishes.
 public struct ExperimentRunner: Sendable {
     public let plan: ResolvedPlan
     public let folder: ExperimentFolder
@@ -62,11 +63,13 @@ public struct ExperimentRunner: Sendable {
         var iouSum = 0.0
         var iouCount = 0
         progress(state)
+        let threads = DialogueThreads(count: concurrency)
+        defer { threads.shutDown() }
         try await withThrowingTaskGroup(of: ResultRow?.self) { group in
             var queue = pending.makeIterator()
             func startNext() {
                 guard let cell = queue.next() else { return }
-                group.addTask { try await runOne(cell) }
+                group.addTask(executorPreference: threads) { try await runOne(cell) }
             }
             for _ in 0..<concurrency { startNext() }
             while let finishedRow = try await group.next() {

@@ -2,6 +2,7 @@ import BlindsightCore
 import Dialogue
 import Foundation
 import ModelClients
+import Session
 
 /// Turns a user's plan into the resolved recipe: lists the images and digests them, loads every
 /// template set, and finds each model's server in the configuration.
@@ -93,9 +94,9 @@ public enum PlanResolver {
         }
         let templates: PromptTemplates
         do {
-            templates = try PromptTemplates(directory: folder)
+            templates = try SessionPrompts.load(folder)
         } catch {
-            throw ExperimentError(error.message)
+            throw ExperimentError((error as? any UserFacingError)?.message ?? String(describing: error))
         }
         let digests = Dictionary(templates.records.map { ($0.name, $0.sha256) }) { first, _ in first }
         let name = ((folder.hasSuffix("/") ? String(folder.dropLast()) : folder) as NSString).lastPathComponent

@@ -89,3 +89,14 @@ import Testing
         #expect(throws: ExperimentError.self) { try Truth(path: fixture.path("no-truth")) }
     }
 }
+
+@Suite struct FolderLockTests {
+    @Test func oneRunnerAtATimePerFolder() throws {
+        let folder = ExperimentFolder(path: try TestData.temporaryFolder("lock").path)
+        var held: FolderLock? = try folder.lock()
+        #expect(throws: ExperimentError.self) { try folder.lock() }
+        #expect(held != nil)
+        held = nil
+        _ = try folder.lock()
+    }
+}
