@@ -45,6 +45,8 @@ import Transcripts
         // The baseline reference asks no model.
         #expect(rows.filter { $0.reasoner == "baseline" }.allSatisfy { $0.status == .fallback && $0.tokens.isEmpty })
         #expect(server.requests(to: "/api/chat").count == 4 * 3)
+        // Every request carries the run's sampling seed (the plan's seed for the first repeat).
+        #expect(server.requests(to: "/api/chat").allSatisfy { $0.json?["options"]?["seed"]?.numberValue == 11 })
 
         // Files: transcripts replay, masks exist, summaries agree with the rows.
         let folder = ExperimentFolder(path: fixture.path("out"))
@@ -138,5 +140,21 @@ import Transcripts
         #expect(rows.count == 2 && rows.allSatisfy { $0.status == .decided })
         // The refused request was retried: one more request than the dialogues need.
         #expect(server.requests(to: "/api/chat").count == 2 * 3 + 1)
+    }
+
+    @Test func theShippedExamplePlanAndTruthResolveAndScoreTheBaselineExactly() async throws {
+        let root = TestData.packageRoot.path
+        let plan = try ExperimentPlan.load(path: "\(root)/examples/experiment-plan.yaml")
+        #expect(plan.images == ["\(root)/examples/park.jpg", "\(root)/examples/park-crowd.jpg"])
+        let fixture = try ExperimentFixture()
+        let server = try await scriptedServer(Self.models)
+        defer { Task { await server.stop() } }
+        // The baseline keeps the dog and the walker: exactly the shipped truth of both pictures (the crowd ignored).
+        let rows = try await fixture.run(
+            plan.overriding(with: ExperimentPlan(reasoners: ["baseline"])), server: server, out: fixture.path("example"))
+        #expect(rows.count == 2)
+        #expect(rows.allSatisfy { $0.status == .fallback && $0.iou == 1 && $0.oracleIoU == 1 })
+        #expect(rows.first { $0.image.hasSuffix("park-crowd.jpg") }?.selection?.exact == true)
+        #expect(server.requests.isEmpty)
     }
 }
