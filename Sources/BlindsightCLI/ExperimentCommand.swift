@@ -97,8 +97,8 @@ struct ExperimentRunCommand: AsyncParsableCommand {
             plan: resolved, folder: folder, executor: executor, scorer: RunScorer(truth: truth), concurrency: concurrency,
             shard: shard)
         let display = ProgressDisplay()
-        let outcome = try await Interrupts.cancellingOnInterrupt {
-            try await runner.run { display.show($0) }
+        let outcome = try await display.showing {
+            try await Interrupts.cancellingOnInterrupt { try await runner.run { display.show($0) } }
         }
         display.finish(outcome)
         let written = try await ExperimentOutputs.write(folder: folder, plan: resolved)

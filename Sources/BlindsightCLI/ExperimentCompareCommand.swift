@@ -2,7 +2,6 @@ import ArgumentParser
 import BlindsightCore
 import Experiments
 import Foundation
-import Synchronization
 
 /// `blindsight experiment compare A B`: paired per-image ΔIoU between two folders or two configurations.
 struct ExperimentCompareCommand: AsyncParsableCommand {
@@ -77,29 +76,6 @@ struct ExperimentCompareCommand: AsyncParsableCommand {
             lines.append(String(format: "  %@  %.3f → %.3f (%@)", (change.image as NSString).lastPathComponent, change.iouA, change.iouB, signed(change.delta)))
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-/// Progress on standard error: a bar redrawn in place on a terminal, a plain line every few seconds otherwise.
-final class ProgressDisplay: Sendable {
-    private let terminal = isatty(STDERR_FILENO) == 1
-    private let lastLine = Mutex(-1.0)
-
-    func show(_ progress: ExperimentProgress) {
-        if terminal {
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(progress.text(barWidth: 24))".utf8))
-            return
-        }
-        let due = lastLine.withLock { last -> Bool in
-            guard last < 0 || progress.elapsedSeconds - last >= 5 || progress.done == progress.total else { return false }
-            last = progress.elapsedSeconds
-            return true
-        }
-        if due { StandardError.write(progress.text()) }
-    }
-
-    func finish(_ progress: ExperimentProgress) {
-        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(progress.text(barWidth: 24))\n".utf8)) }
     }
 }
 
