@@ -121,9 +121,10 @@ enum ReplaySegmentation {
             let recorded = transcript.header.panoptic.source
             let candidates = [recorded, ((imagePath as NSString).deletingLastPathComponent as NSString)
                 .appendingPathComponent((recorded as NSString).lastPathComponent)]
-            if recorded.hasPrefix("http://") || recorded.hasPrefix("https://") {
+            if PanopticSourceResolver.isService(recorded) {
                 return try PanopticSourceResolver.resolve(
-                    panoptic: recorded, segments: nil, imagePath: imagePath, categories: categories)
+                    panoptic: recorded, segments: nil, imagePath: imagePath, categories: categories,
+                    service: try PanopticOptions.serviceSettings(for: recorded))
             }
             if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
                 return try PanopticSourceResolver.resolve(
@@ -131,6 +132,7 @@ enum ReplaySegmentation {
             }
         }
         return try PanopticSourceResolver.resolve(
-            panoptic: panoptic, segments: segments, imagePath: imagePath, categories: categories)
+            panoptic: panoptic, segments: segments, imagePath: imagePath, categories: categories,
+            service: try PanopticOptions.serviceSettings(for: panoptic))
     }
 }

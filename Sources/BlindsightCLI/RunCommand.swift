@@ -82,7 +82,8 @@ struct RunCommand: AsyncParsableCommand {
 
         let imageBytes = try readBytes(image)
         let picture = try ImageDecoder.decode(imageBytes, name: image)
-        let source = try PanopticSourceResolver.resolve(panoptic: panoptic, segments: segments, imagePath: image)
+        let source = try PanopticSourceResolver.resolve(
+            panoptic: panoptic, segments: segments, imagePath: image, service: config.panopticService)
         let segmentation = try await source.segmentation(forImageAt: image, image: picture, imageBytes: imageBytes)
         let table = AreaTable(segmentation: segmentation)
 

@@ -3,6 +3,7 @@ import BlindsightCore
 import Compositor
 import Foundation
 import Imaging
+import ModelClients
 import Panoptic
 
 /// `blindsight segments IMAGE [--panoptic FILE|URL] [--segments FILE.json] [--categories FILE] [--json] [--row-cap N]
@@ -82,6 +83,12 @@ struct PanopticOptions: ParsableArguments {
                                valueName: "file.json"))
     var categories: String?
 
+    /// The limits and retries for a panoptic service, from the configuration (read only when
+    /// `panoptic` names a service, so a broken configuration file does not stop file-based commands).
+    static func serviceSettings(for panoptic: String?) throws -> HTTPPanopticSource.Settings {
+        PanopticSourceResolver.isService(panoptic) ? try BlindsightConfig.load().panopticService : .standard
+    }
+
     /// Decodes the image, resolves the source, fetches the segmentation fitted to the image, and
     /// prints the segmentation's warnings on stderr. Returns the decoded image too.
     func segmentation(forImageAt imagePath: String) async throws -> (PanopticSegmentation, any PanopticSource, Image) {
@@ -94,7 +101,8 @@ struct PanopticOptions: ParsableArguments {
         let decoded = try ImageDecoder.decode(bytes, name: imagePath)
         let categorySet = try categories.map { path throws(PanopticError) in try CategorySet.load(path: path) }
         let source = try PanopticSourceResolver.resolve(
-            panoptic: panoptic, segments: segments, imagePath: imagePath, categories: categorySet)
+            panoptic: panoptic, segments: segments, imagePath: imagePath, categories: categorySet,
+            service: try Self.serviceSettings(for: panoptic))
         let segmentation = try await source.segmentation(forImageAt: imagePath, image: decoded, imageBytes: bytes)
         for warning in segmentation.warnings { StandardError.write("blindsight: note: \(warning)") }
         return (segmentation, source, decoded)
