@@ -88,7 +88,8 @@ struct ChatExchange<Wire: ChatWire>: Sendable {
                         .idleStall, url: response.displayURL,
                         limit: "no reply event for \(LimitText.seconds(silence)) s, only keep-alive comments or blank lines",
                         advice: wire.limits.advice.idle)
-                    return .retryable(failure(.transport(.idleStall), error.message), serverWait: nil)
+                    let kind: ModelServiceError.Kind = assembler.receivedCharacters > 0 ? .streamCut : .transport(.idleStall)
+                    return .retryable(failure(kind, error.message), serverWait: nil)
                 }
             }
         } catch let error as HTTPError {

@@ -11,7 +11,7 @@ public enum BlindsightProcess {
         public var stderr: String
         /// Seconds from start to exit.
         public var seconds: Double
-        /// The child's peak resident memory in KiB (its `ru_maxrss`), from ``runMeasured(_:environment:timeout:)``.
+        /// The child's peak resident memory in KiB, from ``runMeasured(_:environment:timeout:)``.
         public var peakResidentKilobytes: Int?
 
         /// The peak resident memory in MiB, when measured.
@@ -90,9 +90,12 @@ public enum BlindsightProcess {
     }
 
     /// Runs `blindsight arguments…` like ``run(_:environment:input:interruptWhen:)`` (standard input
-    /// is `/dev/null`) and measures the child's peak resident memory, which the kernel reports when
-    /// the child is reaped with `wait4`. A child still running after `timeout` seconds is killed
-    /// (SIGKILL, status 9), so a test of a limit that does not hold ends instead of eating the machine.
+    /// is `/dev/null`) and measures the child's peak resident memory: the kernel's high-water mark of
+    /// the child's own address space (`VmHWM` in `/proc/PID/status`), read every 10 ms until it exits;
+    /// growth in its last 10 ms is not seen. (`wait4`'s `ru_maxrss` cannot be used: a child started
+    /// with `posix_spawn` or `fork` inherits the parent's high-water mark, the whole test process.)
+    /// A child still running after `timeout` seconds is killed (SIGKILL, status 9), so a test of a
+    /// limit that does not hold ends instead of eating the machine.
     public static func runMeasured(
         _ arguments: [String], environment: [String: String] = [:], timeout: Double = 60
     ) async throws -> Result {
@@ -105,21 +108,25 @@ public enum BlindsightProcess {
         let variables = childEnvironment(home: home, environment).map { "\($0.key)=\($0.value)" }
         let started = Date()
         let pid = try spawn(executable.path, arguments: arguments, environment: variables, stdout: outPath, stderr: errPath)
-        let (status, peak) = await withCheckedContinuation { continuation in
+        let peak = Mutex(0)
+        let status = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 let done = Atomic(false)
                 Thread.detachNewThread {
+                    // The child stays unreaped (and its pid ours) until the wait below returns.
                     let deadline = Date().addingTimeInterval(timeout)
-                    while !done.load(ordering: .acquiring), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-                    if !done.load(ordering: .acquiring) { kill(pid, SIGKILL) }
+                    while !done.load(ordering: .acquiring) {
+                        if let sample = highWaterKilobytes(pid) { peak.withLock { $0 = max($0, sample) } }
+                        if Date() >= deadline { kill(pid, SIGKILL) }
+                        Thread.sleep(forTimeInterval: 0.01)
+                    }
                 }
                 var rawStatus: Int32 = 0
-                var usage = rusage()
-                while wait4(pid, &rawStatus, 0, &usage) < 0, errno == EINTR {}
+                while waitpid(pid, &rawStatus, 0) < 0, errno == EINTR {}
                 done.store(true, ordering: .releasing)
                 // Exit code when it exited, else the signal's number (as Foundation's Process reports it).
                 let signal = rawStatus & 0x7f
-                continuation.resume(returning: (signal == 0 ? (rawStatus >> 8) & 0xff : signal, usage.ru_maxrss))
+                continuation.resume(returning: signal == 0 ? (rawStatus >> 8) & 0xff : signal)
             }
         }
         let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
@@ -127,7 +134,15 @@ public enum BlindsightProcess {
         try? FileManager.default.removeItem(at: folder)
         return Result(
             status: status, stdout: stdout, stderr: stderr, seconds: Date().timeIntervalSince(started),
-            peakResidentKilobytes: peak)
+            peakResidentKilobytes: peak.withLock { $0 })
+    }
+
+    /// `VmHWM` of process `pid` in KiB; nil once it has exited (a zombie has no memory left).
+    private static func highWaterKilobytes(_ pid: pid_t) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
+        return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) }
     }
 
     /// Starts `path` with `posix_spawn` (so that this process, not Foundation, reaps it), standard

@@ -176,6 +176,16 @@ struct FailureHandlingTests {
         #expect(error.message.contains("stopped sending data"))
     }
 
+    @Test("keep-alive comments alone are not progress: the request ends after the idle time")
+    func keepAliveOnly() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(.keepAliveOnly(every: 0.05))
+        let error = try #require(await failure(openAI(server, policy: RetryPolicy(maxAttempts: 1), idle: 2), question))
+        #expect(error.kind == .transport(.idleStall))
+        #expect(error.message.hasSuffix("stopped sending data (no reply event for 2 s, only keep-alive comments or blank lines)"))
+    }
+
     @Test("a web page where a chat stream was expected points at the base URL, without retrying")
     func htmlInsteadOfStream() async throws {
         let server = try await FakeModelServer()
