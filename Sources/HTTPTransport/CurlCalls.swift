@@ -12,7 +12,9 @@ struct CurlFailure: Error, Sendable {
 }
 
 /// The one place where libcurl's result codes are checked. Every `curl_easy_setopt`,
-/// `curl_multi_*` and `curl_slist_append` result of this module goes through ``check(_:_:)``.
+/// `curl_multi_*` and `curl_slist_append` result of this module goes through ``check(_:_:)``;
+/// failures while setting up or driving a transfer fail the request (exit 4, naming the call),
+/// failures while tearing down go through ``release(_:)`` and are dropped: nothing can be done then.
 enum Curl {
     /// Throws unless `code` is `CURLE_OK`.
     static func check(_ code: CURLcode, _ call: @autoclosure () -> String) throws(CurlFailure) {
@@ -24,6 +26,11 @@ enum Curl {
     static func check(_ code: CURLMcode, _ call: @autoclosure () -> String) throws(CurlFailure) {
         guard code != CURLM_OK else { return }
         throw CurlFailure(call: call(), explanation: String(cString: curl_multi_strerror(code)))
+    }
+
+    /// Closes a multi handle (and the connections it kept).
+    static func release(_ multi: UnsafeMutableRawPointer) {
+        _ = try? check(curl_multi_cleanup(multi), "curl_multi_cleanup")
     }
 
     /// `list` with `line` appended; throws when libcurl could not allocate it.

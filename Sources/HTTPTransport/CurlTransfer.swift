@@ -81,7 +81,7 @@ final class CurlTransfer: Sendable {
         let result = errorBuffer.withUnsafeMutableBufferPointer { buffer -> Result<CURLcode, CurlFailure> in
             do throws(CurlFailure) {
                 try options.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(buffer.baseAddress))
-                defer { _ = ccurl_setopt_ptr(easy, CURLOPT_ERRORBUFFER, nil) }  // unsetting cannot fail
+                defer { _ = try? options.set(CURLOPT_ERRORBUFFER, pointer: nil) }  // teardown: nothing to do on failure
                 try configure(options, context: context.toOpaque(), headers: &headerList)
                 return .success(try perform(easy))
             } catch {
@@ -180,7 +180,7 @@ final class CurlTransfer: Sendable {
         do {
             try Curl.check(curl_multi_add_handle(multi, easy), "curl_multi_add_handle")
         } catch {
-            curl_multi_cleanup(multi)
+            Curl.release(multi)
             throw error
         }
         state.withLock { state in
@@ -193,7 +193,7 @@ final class CurlTransfer: Sendable {
             if (try? Curl.check(curl_multi_remove_handle(multi, easy), "curl_multi_remove_handle")) != nil, let pool {
                 pool.give(handle, origin: origin)
             } else {
-                curl_multi_cleanup(multi)
+                Curl.release(multi)
             }
         }
         try drive(multi)
