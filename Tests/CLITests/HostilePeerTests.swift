@@ -46,6 +46,7 @@ struct HostilePeerTests {
                 ["run", photo] + arguments + [
                     "--prompts", TestData.packageRoot.appendingPathComponent("prompts/default").path,
                     "--out", folder.appendingPathComponent("cutout.png").path,
+                    "--mask", folder.appendingPathComponent("mask.png").path,
                     "--transcript", folder.appendingPathComponent("run.jsonl").path,
                 ], environment: environment(server))
         }
