@@ -100,6 +100,11 @@ public struct BlindsightConfig: Sendable {
             retryMaxWait: file?.retry?.maxRetryAfter ?? RetryPolicy.standard.maxRetryAfter,
             retryMaxTotalTime: file?.retry?.maxTotalTime ?? RetryPolicy.standard.maxTotalTime,
             providers: [:], modelSettings: file?.models ?? [:], environment: environment)
+        try ConnectionLimits.checkPositive(
+            [
+                "retry.max_attempts": file?.retry?.maxAttempts.map(Double.init),
+                "retry.max_retry_after": file?.retry?.maxRetryAfter, "retry.max_total_time": file?.retry?.maxTotalTime,
+            ], path: path)
         if let timeouts = file?.timeouts {
             let standard = standardTimeouts
             try ConnectionLimits.checkPositive(
