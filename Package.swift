@@ -48,7 +48,9 @@ let package = Package(
         .target(name: "HTTPTransport", dependencies: ["BlindsightCore", "CCurl"]),
         .target(
             name: "ModelClients",
-            dependencies: ["BlindsightCore", "HTTPTransport", "Imaging", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "BlindsightCore", "HTTPTransport", "Imaging", "Panoptic", .product(name: "Yams", package: "Yams"),
+            ]),
         .target(name: "Panoptic", dependencies: ["BlindsightCore", "Imaging", "HTTPTransport"]),
         .target(name: "Compositor", dependencies: ["BlindsightCore", "Imaging", "Panoptic"]),
         .target(
