@@ -50,10 +50,11 @@ struct LiveContinuation {
 
     func run(_ makeContinuation: ([ModelRecord]) throws -> TranscriptContinuation) async throws {
         let header = session.transcript.header
-        let config = try BlindsightConfig.load()
+        var config = try BlindsightConfig.load()
         let reasonerSpec = try spec(reasonerFlag, recorded: header.model(role: "reasoner")) ?? config.reasoner.value
         let seerSpec = try spec(seerFlag, recorded: header.model(role: "seer")) ?? config.seer.value
         let usesModels = reasonerSpec.provider != ModelSpec.baselineProvider
+        try config.prepare(for: usesModels ? [reasonerSpec, seerSpec] : [])
         let reasoner = usesModels ? try BackendFactory.makeBackend(for: reasonerSpec, config: config) : nil
         let seer = usesModels ? try BackendFactory.makeBackend(for: seerSpec, config: config) : nil
         let reasonerSampling = header.model(role: "reasoner")?.sampling ?? .init()

@@ -33,7 +33,8 @@ struct TranscriptOptions: ParsableArguments {
         var header = header
         header.generator = generator ?? header.generator
         let target = path ?? TranscriptLocation.defaultPath(for: header)
-        let writer = try TranscriptWriter(creating: target, header: header) { failure in
+        let redactor = SecretRedactor.fromEnvironment(adding: KnownSecrets.current)
+        let writer = try TranscriptWriter(creating: target, header: header, redactor: redactor) { failure in
             StandardError.write("blindsight: \(failure.message)")
         }
         FileHandle.standardOutput.write(Data("transcript: \(target)\n".utf8))
