@@ -84,14 +84,37 @@ public struct Secrets: Sendable, Hashable {
             patterns.insert(Array(value.utf8))
             patterns.insert(Array(jsonEscaped(value, slashes: true).utf8))
             patterns.insert(Array(jsonEscaped(value, slashes: false).utf8))
-            if let encoded = value.addingPercentEncoding(withAllowedCharacters: unreserved) {
+            for allowed in percentEncodingSets {
+                guard let encoded = value.addingPercentEncoding(withAllowedCharacters: allowed) else { continue }
                 patterns.insert(Array(encoded.utf8))
+                patterns.insert(Array(lowercasedEscapes(encoded).utf8))
             }
         }
         return SecretMatcher(patterns: patterns.sorted { $0.count > $1.count })
     }
 
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    /// The characters common encoders leave as they are: RFC 3986 unreserved (Go, curl), plus `/`
+    /// (Python's `quote`), plus `!*'()` (JavaScript's `encodeURIComponent`).
+    private static let percentEncodingSets: [CharacterSet] = {
+        let unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+        return [unreserved, unreserved + "/", unreserved + "!*'()"].map { CharacterSet(charactersIn: $0) }
+    }()
+
+    /// `encoded` with the hex digits of its `%XX` escapes in lower case (some encoders write them so).
+    private static func lowercasedEscapes(_ encoded: String) -> String {
+        var result = ""
+        var remainingHex = 0
+        for character in encoded {
+            if remainingHex > 0 {
+                result += character.lowercased()
+                remainingHex -= 1
+            } else {
+                result.append(character)
+                if character == "%" { remainingHex = 2 }
+            }
+        }
+        return result
+    }
 
     /// `value` as it appears inside a JSON string (quotes, backslashes and controls escaped; slashes
     /// too when `slashes`, as some encoders do).
