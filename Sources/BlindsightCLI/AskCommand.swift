@@ -81,8 +81,9 @@ struct ReplyPrinter {
                 writeError(reasoning.flush() + "\n")
                 reasoningOpen = false
             }
-            writeOutput(content.clean(delta.content))
-            contentEndsWithNewline = delta.content.hasSuffix("\n")
+            let text = content.clean(delta.content)
+            writeOutput(text)
+            contentEndsWithNewline = text.unicodeScalars.last == "\n"
         }
     }
 
