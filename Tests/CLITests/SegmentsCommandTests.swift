@@ -68,4 +68,18 @@ struct SegmentsCommandTests {
             #expect(result.stdout.lowercased().contains(shown.lowercased()), "\(result.stdout)")
         }
     }
+
+    @Test(
+        "a panoptic service's error text with escape codes reaches stderr neutralised",
+        .enabled(if: BlindsightProcess.executable != nil, "the blindsight binary is not built"))
+    func hostileServiceError() async throws {
+        let folder = try TestData.temporaryFolder().path
+        let files = try SyntheticScene().write(to: folder, stem: "photo")
+        let server = try await FakePanopticServer(answer: .error(status: 400, message: "bad \u{1B}]0;pwned\u{07}\u{1B}[2J image"))
+        defer { Task { await server.stop() } }
+        let result = try await BlindsightProcess.run(["segments", files.image, "--panoptic", server.baseURL])
+        #expect(result.status == 4)
+        #expect(result.stderr.contains("bad ␛]0;pwned␇␛[2J image"), "\(result.stderr)")
+        #expect(!result.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+    }
 }
