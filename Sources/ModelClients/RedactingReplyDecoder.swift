@@ -28,20 +28,11 @@ struct RedactingReplyDecoder<Inner: ChatReplyDecoder>: ChatReplyDecoder {
         for event in events {
             switch event {
             case .content(let text):
-                result += heldBack(reasoning: true, content: false)
-                result.append(.content(content.feed(text)))
+                result += heldBack(reasoning: true, content: false) + [.content(content.feed(text))]
             case .reasoning(let text):
-                result += heldBack(reasoning: false, content: true)
-                result.append(.reasoning(reasoning.feed(text)))
-            case .error(let text):
-                result += heldBack(reasoning: true, content: true)
-                result.append(.error(secrets.redact(text)))
-            case .unreadable(let text):
-                result += heldBack(reasoning: true, content: true)
-                result.append(.unreadable(secrets.redact(text)))
-            case .end, .finishReason:
-                result += heldBack(reasoning: true, content: true)
-                result.append(event)
+                result += heldBack(reasoning: false, content: true) + [.reasoning(reasoning.feed(text))]
+            case .error, .unreadable, .end, .finishReason:
+                result += heldBack(reasoning: true, content: true) + [event.redacted(secrets)]
             case .usage:
                 result.append(event)
             }
@@ -61,4 +52,13 @@ struct RedactingReplyDecoder<Inner: ChatReplyDecoder>: ChatReplyDecoder {
 extension WireEvent {
     /// A text or reasoning event without text (nothing to pass on).
     fileprivate var isEmptyText: Bool { self == .content("") || self == .reasoning("") }
+
+    /// The event with the secrets removed from its message (errors and unreadable text).
+    fileprivate func redacted(_ secrets: Secrets) -> WireEvent {
+        switch self {
+        case .error(let text): .error(secrets.redact(text))
+        case .unreadable(let text): .unreadable(secrets.redact(text))
+        default: self
+        }
+    }
 }
