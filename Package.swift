@@ -61,7 +61,7 @@ let package = Package(
             ]),
         .target(
             name: "Transcripts",
-            dependencies: ["BlindsightCore", "Imaging", "Dialogue", "ModelClients", "Panoptic", "Compositor"]),
+            dependencies: ["BlindsightCore", "Imaging", "HTTPTransport", "Dialogue", "ModelClients", "Panoptic", "Compositor"]),
         .target(
             name: "Session",
             dependencies: ["BlindsightCore", "Imaging", "ModelClients", "Panoptic", "Compositor", "Dialogue", "Transcripts"]),

@@ -55,9 +55,9 @@ struct SegmentsCommand: AsyncParsableCommand {
             let report = SegmentsReport(image: image, source: scene.source.description, warnings: scene.notes, table: table)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(TerminalLine.json(String(decoding: try encoder.encode(report), as: UTF8.self)))
         } else {
-            print(table.renderText(rowCap: rowCap), terminator: "")
+            TerminalLine.print(table.renderText(rowCap: rowCap), terminator: "")
         }
     }
 

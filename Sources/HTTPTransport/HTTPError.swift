@@ -76,15 +76,10 @@ public struct HTTPError: UserFacingError, Equatable {
 
     public var exitStatus: ExitStatus { code == .cancelled ? .interrupted : .serviceFailure }
 
-    /// `text` with the user information and query of `url` replaced by `***`, in case libcurl's
-    /// explanation quotes them.
+    /// `text` with the credentials of `url` (user information, query values) redacted, in case
+    /// libcurl's explanation quotes them.
     static func redacting(_ text: String, secretsOf url: String) -> String {
-        guard let components = URLComponents(string: url) else { return text }
-        let secrets = [components.percentEncodedUser, components.percentEncodedPassword, components.percentEncodedQuery,
-                       components.user, components.password, components.query]
-        return secrets.compactMap { $0 }.filter { $0.count >= 3 }.reduce(text) {
-            $0.replacingOccurrences(of: $1, with: "***")
-        }
+        Secrets(Secrets.credentials(inURL: url)).redact(text)
     }
 
     /// `url` reduced to scheme, host, port and path: user information (`user:password@`), query

@@ -62,6 +62,13 @@ public struct BlindsightConfig: Sendable {
     public var providers: [String: ProviderConfig]
     /// Settings keyed by `provider:model` or by model name.
     public var modelSettings: [String: ModelSettings]
+    /// Every secret value this configuration can produce: API keys (from `api_key_env` under any
+    /// name, from `api_key_cmd` once ``resolveKeys(for:)`` has run it), header values, and the user
+    /// information and query values of base URLs. Redacted from every terminal line, error message
+    /// and transcript.
+    public private(set) var secrets = Secrets()
+    /// Output of the key commands run by ``resolveKeys(for:)``, by provider name.
+    var commandKeys: [String: String] = [:]
     /// The environment the configuration was read with (API keys are looked up here, late).
     let environment: [String: String]
 
@@ -119,7 +126,26 @@ public struct BlindsightConfig: Sendable {
             throw ConfigurationError("configuration file \(path): seer_image_max_side must be at least 28")
         }
         config.providers = try providers(file?.providers ?? [:], environment: environment, path: path)
+        config.secrets = Secrets(config.providers.values.flatMap { provider in
+            [provider.apiKeyEnv.flatMap { environment[$0] }].compactMap { $0 } + provider.headers.values
+                + Secrets.credentials(inURL: provider.baseURL.value)
+        })
         return config
+    }
+
+    /// Runs the `api_key_cmd` of the providers `specs` use (once each; `baseline` needs none) and
+    /// adds their output to ``secrets``. Commands that will talk to a model call this before making
+    /// backends; `config show` does not, so it never runs a key command.
+    /// - Throws: ``ConfigurationError`` for an unknown provider or a failing command.
+    public mutating func resolveKeys(for specs: [ModelSpec]) throws(ConfigurationError) {
+        for spec in specs where spec.provider != ModelSpec.baselineProvider {
+            let provider = try provider(for: spec)
+            guard keySource(for: provider) == .command, commandKeys[provider.name] == nil,
+                  let command = provider.apiKeyCommand else { continue }
+            let key = try KeyCommand.run(command, provider: provider.name)
+            commandKeys[provider.name] = key
+            secrets = secrets.adding([key])
+        }
     }
 
     private static func providers(

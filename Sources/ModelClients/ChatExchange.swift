@@ -1,3 +1,4 @@
+import BlindsightCore
 import Foundation
 import HTTPTransport
 
@@ -14,8 +15,8 @@ struct ChatExchange<Wire: ChatWire>: Sendable {
     let memory: StructuredOutputMemory
     let startsInReasoning: Bool
     let structuredOutput: Bool
-    /// Strings (API keys) removed from any server text before it reaches a message.
-    let secrets: [String]
+    /// Removed from any server text (reply, reasoning, error) before it goes further.
+    let secrets: Secrets
 
     private typealias Outcome = AttemptOutcome<ChatCompletion, ModelServiceError>
 
@@ -67,7 +68,7 @@ struct ChatExchange<Wire: ChatWire>: Sendable {
                     + "(OpenAI-compatible APIs usually end in /v1, Ollama's does not)"))
         }
         var assembler = ReplyAssembler(startsInReasoning: startsInReasoning, started: started)
-        var decoder = wire.makeDecoder()
+        var decoder = RedactingReplyDecoder(wire.makeDecoder(), secrets: secrets)
         var watch = ProgressWatch(idle: wire.timeouts.idle)
         func handle(_ events: [WireEvent]) -> Outcome? {
             for event in events {
@@ -137,7 +138,7 @@ struct ChatExchange<Wire: ChatWire>: Sendable {
         ModelServiceError(kind, endpoint: endpoint, detail: detail)
     }
 
-    private func redact(_ text: String) -> String { WireJSON.redact(text, secrets: secrets) }
+    private func redact(_ text: String) -> String { secrets.redact(text) }
 }
 
 /// Time since a stream last carried a real event (an SSE event with data, an NDJSON line): SSE

@@ -74,11 +74,6 @@ enum WireJSON {
         return text.isEmpty ? "no explanation given" : text.replacingOccurrences(of: "\n", with: " ")
     }
 
-    /// `text` with every secret (API key, header value) of four or more characters replaced by `***`.
-    static func redact(_ text: String, secrets: [String]) -> String {
-        secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
-    }
-
     /// Token usage when both counts are there.
     static func usage(promptTokens: Int?, completionTokens: Int?) -> TokenUsage? {
         guard let promptTokens, let completionTokens else { return nil }

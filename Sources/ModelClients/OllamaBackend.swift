@@ -11,14 +11,14 @@ public struct OllamaBackend: ChatBackend {
     public let settings: ModelSettings
 
     public init(provider: String = "ollama", model: String, connection: BackendConnection, settings: ModelSettings = ModelSettings()) {
-        self.descriptor = ModelDescriptor(provider: provider, model: model, baseURL: connection.baseURL)
+        self.descriptor = ModelDescriptor(provider: provider, model: model, baseURL: connection.displayURL)
         self.connection = connection
         self.settings = settings
     }
 
     public func chat(_ request: ChatRequest) -> AsyncThrowingStream<ChatStreamEvent, any Error> {
         let wire = OllamaWire(
-            url: connection.baseURL + "/api/chat", model: descriptor.model, headers: connection.requestHeaders(),
+            url: connection.url("/api/chat"), model: descriptor.model, headers: connection.requestHeaders(),
             timeouts: connection.timeouts, limits: connection.limits, settings: settings)
         return connection.exchange(wire, descriptor: descriptor, settings: settings).stream(request)
     }

@@ -11,7 +11,7 @@ public struct OpenAICompatibleBackend: ChatBackend {
     public let settings: ModelSettings
 
     public init(provider: String = "openai", model: String, connection: BackendConnection, settings: ModelSettings = ModelSettings()) {
-        self.descriptor = ModelDescriptor(provider: provider, model: model, baseURL: connection.baseURL)
+        self.descriptor = ModelDescriptor(provider: provider, model: model, baseURL: connection.displayURL)
         self.connection = connection
         self.settings = settings
     }
@@ -26,7 +26,7 @@ public struct OpenAICompatibleBackend: ChatBackend {
     }
 
     private var wire: OpenAIWire {
-        OpenAIWire(url: connection.baseURL + "/chat/completions", model: descriptor.model, headers: connection.requestHeaders(),
+        OpenAIWire(url: connection.url("/chat/completions"), model: descriptor.model, headers: connection.requestHeaders(),
                    timeouts: connection.timeouts, limits: connection.limits, settings: settings)
     }
 }
@@ -200,8 +200,8 @@ enum ModelListing {
     static func names(
         path: String, list: String, field: String, connection: BackendConnection, descriptor: ModelDescriptor
     ) async throws(ModelServiceError) -> [String] {
-        let url = connection.baseURL + path
-        let endpoint = "\(descriptor.provider) server at \(HTTPError.displayURL(connection.baseURL))"
+        let url = connection.url(path)
+        let endpoint = "\(descriptor.provider) server at \(connection.displayURL)"
         let response: HTTPResponse
         do {
             response = try await connection.client.send(
@@ -211,7 +211,7 @@ enum ModelListing {
             throw ModelServiceError(.transport(error.code), endpoint: endpoint, detail: error.message)
         }
         guard response.isSuccess else {
-            let text = WireJSON.redact(WireJSON.errorMessage(body: response.body), secrets: connection.secrets)
+            let text = connection.secrets.redact(WireJSON.errorMessage(body: response.body))
             throw ModelServiceError(.httpStatus(response.status), endpoint: endpoint, detail: text)
         }
         guard let value = WireJSON.parse(response.body) else {

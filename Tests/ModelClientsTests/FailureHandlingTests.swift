@@ -262,7 +262,7 @@ struct FailureHandlingTests {
         let server = try await FakeModelServer()
         server.enqueue(.error(status: 401, message: "Incorrect API key provided: \(key)", code: "invalid_api_key"))
         let unauthorized = try #require(await failure(openAI(server, key: key), question))
-        #expect(unauthorized.message.contains("answered HTTP 401: Incorrect API key provided: ***"))
+        #expect(unauthorized.message.contains("answered HTTP 401: Incorrect API key provided: [REDACTED]"))
         await server.stop()
         let closed = try RefusingPort()
         let waits = RecordedWaits()
