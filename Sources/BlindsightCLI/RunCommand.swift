@@ -71,14 +71,15 @@ struct RunCommand: AsyncParsableCommand {
         if let resume {
             let parent = try TranscriptReader.read(path: resume)
             SessionPrinting.notes(parent)
-            let scene = try await Scene.load(recordedIn: parent, imageOverride: image, choice: panoptic.choice)
+            let choice = try panoptic.choice(recorded: parent.header.panoptic.source)
+            let scene = try await Scene.load(recordedIn: parent, imageOverride: image, choice: choice)
             SessionPrinting.notes(scene)
             let session = dialogue(config: config, user: user, printer: SequencedPrinter(parent.header))
             let result = try await Interrupts.cancellingOnInterrupt { try await session.resume(parent, scene: scene) }
             return try result.check()
         }
         guard let image else { return }
-        let scene = try await Scene.load(imagePath: image, choice: panoptic.choice)
+        let scene = try await Scene.load(imagePath: image, choice: try panoptic.choice())
         SessionPrinting.notes(scene)
         let start = DialogueStart(
             scene: scene, instruction: instruction, maxRounds: maxRounds, marks: marks, allowFallback: !noFallback,

@@ -72,8 +72,10 @@ public struct BackendPool: Sendable {
     public init(specs: [String], config: BlindsightConfig) throws {
         var gates: [String: ServerGate] = [:]
         var backends: [String: GatedBackend] = [:]
-        for text in Set(specs) where text != Configuration.baseline {
-            let spec = try ModelSpec(parsing: text)
+        let models = try Set(specs).filter { $0 != Configuration.baseline }.map { ($0, try ModelSpec(parsing: $0)) }
+        var config = config
+        try config.prepare(for: models.map(\.1))  // key commands run once; their secrets are redacted everywhere
+        for (text, spec) in models {
             let url = try config.provider(for: spec).baseURL.value
             let gate = gates[url] ?? ServerGate()
             gates[url] = gate

@@ -257,7 +257,9 @@ private struct Backends {
         reasonerSpec = reasoner
         seerSpec = seer
         let live = reasoner.provider != ModelSpec.baselineProvider
-        let make = make ?? { spec, _ in try BackendFactory.makeBackend(for: spec, config: config) }
+        var config = config
+        try config.prepare(for: live ? [reasoner, seer] : [])  // key commands run once; secrets redacted from here on
+        let make = make ?? { [config] spec, _ in try BackendFactory.makeBackend(for: spec, config: config) }
         self.reasoner = live ? try make(reasoner, .reasoner) : nil
         self.seer = live ? try make(seer, .seer) : nil
         self.sampling = sampling
