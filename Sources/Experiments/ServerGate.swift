@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTransport
 import ModelClients
 
 /// Holds back every request to one model server while it has asked to be left alone: when any request
