@@ -82,10 +82,10 @@ public struct ResolvedPlan: Sendable, Codable, Equatable {
             baseline: baseline, instruction: instruction, marks: marks, seed: seed, panoptic: panoptic)
     }
 
-    /// The configurations of the matrix, the baseline reference first when it is on.
+    /// The configurations of the matrix, the baseline reference first when it is on (or named as a reasoner).
     public var configurations: [Configuration] {
         var all: [Configuration] = []
-        if baseline, let firstPrompts = prompts.first, let firstRounds = maxRounds.first {
+        if baseline || reasoners.contains(where: { $0.spec == Configuration.baseline }), let firstPrompts = prompts.first, let firstRounds = maxRounds.first {
             all.append(Configuration(prompts: firstPrompts.name, reasoner: Configuration.baseline, seer: "none", maxRounds: firstRounds))
         }
         for promptSet in prompts {
