@@ -45,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Show replies word by word as they stream (default: when standard output is a terminal).")
     var stream: Bool?
 
-    @Option(help: "The prompt template folder (default: prompts/default).")
+    @Option(help: "The prompt set: a shipped or user set's name (`blindsight prompts list`), or a folder (default: default).")
     var prompts: String?
 
     @Option(help: "Where to write the cutout PNG (default: IMAGE-NAME.cutout.png in the current folder).")
@@ -78,7 +78,7 @@ struct RunCommand: AsyncParsableCommand {
         let reasonerSpec = config.reasoner.value
         let seerSpec = config.seer.value
         let usesModels = reasonerSpec.provider != ModelSpec.baselineProvider
-        let templates = try PromptTemplates(directory: try promptsDirectory())
+        let templates = try PromptSets.resolve(prompts)
 
         let imageBytes = try readBytes(image)
         let picture = try ImageDecoder.decode(imageBytes, name: image)
@@ -148,14 +148,6 @@ struct RunCommand: AsyncParsableCommand {
         try await LiveContinuation.resume(
             parent, session: session, models: models, transcript: transcript,
             outputs: OutputRequest(cutout: out, mask: mask), user: user)
-    }
-
-    private func promptsDirectory() throws -> String {
-        if let prompts { return prompts }
-        guard let found = PromptTemplates.defaultDirectory() else {
-            throw PromptError(message: "no prompts/default folder found in the current folder or beside the program; give --prompts DIR")
-        }
-        return found
     }
 
     private func readBytes(_ path: String) throws -> [UInt8] {

@@ -24,10 +24,7 @@ struct RefereeBench: AsyncParsableCommand {
     var width = 4000
 
     func run() async throws {
-        guard let promptsFolder = PromptTemplates.defaultDirectory() else {
-            throw ValidationError("run from the repository root (prompts/default not found)")
-        }
-        let prompts = try PromptTemplates(directory: promptsFolder)
+        let prompts = try PromptSets.resolve(nil)
         let scene = SyntheticScene(width: 640, height: 480, crowd: 25)
         let task = DialogueTask(
             instruction: "keep the dog", imageName: "park.png", imageWidth: 640, imageHeight: 480,

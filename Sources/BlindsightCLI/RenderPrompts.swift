@@ -1,0 +1,79 @@
+import ArgumentParser
+import BlindsightCore
+import Dialogue
+import Foundation
+import Imaging
+import ModelClients
+import Panoptic
+
+/// `blindsight prompts render IMAGE`: what the reasoner and the seer would receive in round 1,
+/// produced by the referee (``PromptPreview``), with no model call.
+struct RenderPrompts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Print what the reasoner and the seer would receive in round 1 (no model is called).",
+        discussion: """
+            The reasoner's system and opening messages, then the seer's system message and a sample \
+            question as the referee would wrap it. The seer also receives the photo (and, with marks, the \
+            Set-of-Mark overlay); those are named, not printed.
+            """)
+
+    @Argument(help: "The image (PNG or JPEG).")
+    var image: String
+
+    @Option(help: "The prompt set: a shipped or user set's name, or a folder (default: default).")
+    var prompts: String?
+
+    @Option(help: "The segmentation: an id map PNG or a panoptic service URL (default: IMAGE's sidecar files).")
+    var panoptic: String?
+
+    @Option(help: "The segments JSON for --panoptic FILE.png (default: beside the map).")
+    var segments: String?
+
+    @Option(help: "What to keep, in your words.")
+    var instruction: String?
+
+    @Option(help: "Reasoner turns in all, the decision round included.")
+    var maxRounds: Int = 5
+
+    @Flag(inversion: .prefixedNo, help: "Render as if the seer is shown the Set-of-Mark overlay.")
+    var marks = true
+
+    @Option(help: "The sample question the seer's request wraps.")
+    var question: String = PromptPreview.defaultSampleQuestion
+
+    func validate() throws {
+        guard (1...50).contains(maxRounds) else { throw ValidationError("--max-rounds must be between 1 and 50") }
+    }
+
+    func run() async throws {
+        let templates = try PromptSets.resolve(prompts)
+        guard let data = FileManager.default.contents(atPath: image) else {
+            throw ImageError(.readFailed, file: image, detail: "no such file, or not readable")
+        }
+        let bytes = [UInt8](data)
+        let picture = try ImageDecoder.decode(bytes, name: image)
+        let source = try PanopticSourceResolver.resolve(panoptic: panoptic, segments: segments, imagePath: image)
+        let segmentation = try await source.segmentation(forImageAt: image, image: picture, imageBytes: bytes)
+        let task = DialogueTask(
+            instruction: instruction, imageName: (image as NSString).lastPathComponent, imageWidth: picture.width,
+            imageHeight: picture.height, table: AreaTable(segmentation: segmentation))
+        let preview = PromptPreview(
+            task: task, rules: RefereeRules(maxRounds: maxRounds, marks: marks), prompts: templates,
+            sampleQuestion: question)
+        print(TerminalText.safe("prompts: \(templates.directory)"))
+        printMessages(preview.reasoner, to: "reasoner")
+        guard let seer = preview.seer else {
+            return print("(no seer request: with --max-rounds 1 the reasoner can only decide)")
+        }
+        printMessages(seer, to: "seer", images: marks ? "the photo and the Set-of-Mark overlay" : "the photo")
+    }
+
+    private func printMessages(_ messages: [ChatMessage], to role: String, images: String? = nil) {
+        for message in messages {
+            let attached = message.role == .user ? images.map { ", with \($0)" } ?? "" : ""
+            print("\n=== \(role), \(message.role.rawValue) message\(attached) ===")
+            print(TerminalText.safe(message.content))
+        }
+    }
+}
