@@ -37,20 +37,25 @@ cd "$1/data"
 bs="$1/elsewhere/blindsight"
 out="$1/out"
 mkdir -p "$out"
-step() { echo "test-install: $*" >&2; }
-step "segments"
-"$bs" segments examples/park.jpg | grep -q dog
-step "composite"
-"$bs" composite examples/park.jpg --keep-label dog --out "$out/composite.png" --mask "$out/composite.mask.png"
-step "run --reasoner baseline"
-HOME="$out/home" "$bs" run examples/park.jpg --reasoner baseline --instruction "keep the dog" \
-    --out "$out/run.png" --mask "$out/run.mask.png" --no-transcript | grep -q decision
-step "replay (recompose)"
-"$bs" replay transcripts/park-dog.jsonl --quiet --out "$out/replay.png"
-step "replay --rerun (embedded prompts)"
-"$bs" replay transcripts/park-dog.jsonl --rerun --quiet | grep -q "no divergence"
-step "prompts check"
-for set in default zh survey; do "$bs" prompts check "$set" >/dev/null; done
+# Runs a step; on failure prints what it said and stops.
+step() {
+    name=$1
+    shift
+    echo "test-install: $name" >&2
+    "$@" > "$out/step.log" 2>&1 || { cat "$out/step.log" >&2; echo "test-install: $name failed" >&2; exit 1; }
+}
+expect() { grep -q "$1" "$out/step.log" || { cat "$out/step.log" >&2; echo "test-install: expected '$1'" >&2; exit 1; }; }
+step "segments" "$bs" segments examples/park.jpg
+expect "dog"
+step "composite" "$bs" composite examples/park.jpg --keep-label dog --out "$out/composite.png" \
+    --mask "$out/composite.mask.png" --preview "$out/composite.preview.png"
+step "run --reasoner baseline" env HOME="$out/home" "$bs" run examples/park.jpg --reasoner baseline \
+    --instruction "keep the dog" --out "$out/run.png" --mask "$out/run.mask.png" --no-transcript
+expect "keep 4 (dog)"
+step "replay (recompose)" "$bs" replay transcripts/park-dog.jsonl --quiet --out "$out/replay.png"
+step "replay --rerun (embedded prompts)" "$bs" replay transcripts/park-dog.jsonl --rerun --quiet
+expect "no divergence"
+for set in default zh survey; do step "prompts check $set" "$bs" prompts check "$set"; done
 for file in composite.png composite.mask.png run.png run.mask.png replay.png; do
     [ -s "$out/$file" ] || { echo "test-install: $file missing" >&2; exit 1; }
 done

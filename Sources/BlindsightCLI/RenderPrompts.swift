@@ -2,7 +2,6 @@ import ArgumentParser
 import BlindsightCore
 import Dialogue
 import Foundation
-import Imaging
 import ModelClients
 import Panoptic
 
@@ -24,11 +23,7 @@ struct RenderPrompts: AsyncParsableCommand {
     @Option(help: "The prompt set: a shipped or user set's name, or a folder (default: default).")
     var prompts: String?
 
-    @Option(help: "The segmentation: an id map PNG or a panoptic service URL (default: IMAGE's sidecar files).")
-    var panoptic: String?
-
-    @Option(help: "The segments JSON for --panoptic FILE.png (default: beside the map).")
-    var segments: String?
+    @OptionGroup var panoptic: PanopticOptions
 
     @Option(help: "What to keep, in your words.")
     var instruction: String?
@@ -48,13 +43,7 @@ struct RenderPrompts: AsyncParsableCommand {
 
     func run() async throws {
         let templates = try PromptSets.resolve(prompts)
-        guard let data = FileManager.default.contents(atPath: image) else {
-            throw ImageError(.readFailed, file: image, detail: "no such file, or not readable")
-        }
-        let bytes = [UInt8](data)
-        let picture = try ImageDecoder.decode(bytes, name: image)
-        let source = try PanopticSourceResolver.resolve(panoptic: panoptic, segments: segments, imagePath: image)
-        let segmentation = try await source.segmentation(forImageAt: image, image: picture, imageBytes: bytes)
+        let (segmentation, _, picture) = try await panoptic.segmentation(forImageAt: image)
         let task = DialogueTask(
             instruction: instruction, imageName: (image as NSString).lastPathComponent, imageWidth: picture.width,
             imageHeight: picture.height, table: AreaTable(segmentation: segmentation))

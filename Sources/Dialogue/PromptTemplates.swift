@@ -123,7 +123,7 @@ public struct PromptTemplates: Sendable {
         }
     }
 
-    static func describe(_ error: any Error) -> String {
+    private static func describe(_ error: any Error) -> String {
         if let parserError = error as? MustacheTemplate.ParserError {
             return "line \(parserError.context.lineNumber), column \(parserError.context.columnNumber): \(parserError.error)"
         }
