@@ -47,6 +47,9 @@ public enum PromptSets {
         _ nameOrPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(PromptError) -> PromptSetFiles {
         let name = nameOrPath ?? defaultName
+        guard !name.isEmpty else {
+            throw PromptError(message: "the prompt set name is empty\(availableSetsHint(environment: environment))")
+        }
         if let set = shipped.first(where: { $0.origin == .shipped(name: name) }) { return set }
         if isPlainName(name) {
             let userSet = (userFolder(environment: environment) as NSString).appendingPathComponent(name)

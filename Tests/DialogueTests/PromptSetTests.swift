@@ -18,7 +18,10 @@ import Testing
         #expect(PromptSets.shippedNames == folders.sorted())
         for set in PromptSets.shipped {
             let onDisk = try PromptSetFiles(directory: Self.promptsFolder.appendingPathComponent(set.displayName).path)
-            #expect(set.files == onDisk.files, "shipped set \(set.displayName) differs from prompts/\(set.displayName)")
+            #expect(set.files.map(\.name) == onDisk.files.map(\.name), "the templates of \(set.displayName)")
+            for file in onDisk.files where set.text(of: file.name) != file.text {
+                Issue.record("prompts/\(set.displayName)/\(file.name).mustache differs from the embedded copy")
+            }
             #expect(set.readme == onDisk.readme, "README of \(set.displayName) differs")
         }
     }
@@ -62,6 +65,9 @@ import Testing
         #expect { try PromptSets.resolve("/no/such/folder", environment: [:]) } throws: { error in
             let message = (error as? PromptError)?.message ?? ""
             return message.contains("/no/such/folder does not exist") && message.contains("shipped sets: default, survey, zh")
+        }
+        #expect { try PromptSets.resolve("", environment: [:]) } throws: { error in
+            (error as? PromptError)?.message.hasPrefix("the prompt set name is empty; shipped sets:") == true
         }
         #expect { try PromptSets.resolve("nosuchset", environment: ["HOME": "/nonexistent"]) } throws: { error in
             let message = (error as? PromptError)?.message ?? ""
