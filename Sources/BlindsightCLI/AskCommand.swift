@@ -42,6 +42,9 @@ struct AskCommand: AsyncParsableCommand {
             for try await event in backend.chat(request) {
                 switch event {
                 case .delta(let delta): printer.show(delta)
+                case .restarted(let attempt, let reason):
+                    printer.end()
+                    printer.note("(asking again, attempt \(attempt), after: \(TerminalText.safe(reason)); any partial answer above is discarded)")
                 case .completed(let completion):
                     printer.end()
                     printer.note(Self.summary(completion, spec: spec))

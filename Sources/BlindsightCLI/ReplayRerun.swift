@@ -1,22 +1,22 @@
 import ArgumentParser
 import Dialogue
 import Foundation
+import Session
 import Transcripts
 
 /// `replay --rerun`: the current referee against the recorded replies; exit 1 on any divergence.
 enum ReplayRerun {
     static func run(
-        _ transcript: Transcript, imageOverride: String?, panoptic: String?, segments: String?, categories: String?,
-        prompts: String?, quiet: Bool
+        _ transcript: Transcript, imageOverride: String?, choice: SegmentationChoice, prompts: String?, quiet: Bool
     ) async throws {
         let header = transcript.header
         var attachments: [DialogueEngine.SeerAttachment] = []
         if !header.usesBaselineReasoner {
-            let session = try await ReplaySession(
-                transcript, imageOverride: imageOverride, panoptic: panoptic, segments: segments, categories: categories)
-            attachments = try session.seerAttachments(marks: header.refereeRules.marks)
+            let scene = try await Scene.load(recordedIn: transcript, imageOverride: imageOverride, choice: choice)
+            SessionPrinting.notes(scene)
+            attachments = try SeerAttachments.make(scene: scene, recordedIn: header)
         }
-        let templates = try PromptSets.resolve(prompts)
+        let templates = try SessionPrompts.load(prompts)
         let observers: [any DialogueObserver] = quiet ? [] : [SequencedPrinter(header)]
         let report = try await TranscriptRerun.run(
             transcript, prompts: templates, seerImages: attachments, observers: observers)

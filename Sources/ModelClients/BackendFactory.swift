@@ -14,7 +14,7 @@ public enum BackendFactory {
         let connection = BackendConnection(
             baseURL: provider.baseURL.value, apiKey: try config.apiKey(for: provider),
             headers: HTTPHeaders(provider.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }),
-            timeouts: config.timeouts.value, retry: config.retryPolicy)
+            timeouts: config.timeouts.value, limits: config.replyLimits, retry: config.retryPolicy)
         let settings = config.settings(for: spec)
         switch provider.kind {
         case .ollama:

@@ -52,7 +52,10 @@ public struct BlindsightConfig: Sendable {
     public var seer: Sourced<ModelSpec>
     /// Longest side, in pixels, of images sent to the seer.
     public var seerImageMaxSide: Sourced<Int>
+    /// Model requests' timeouts.
     public var timeouts: Sourced<HTTPTimeouts>
+    /// Size and pace limits of model replies and panoptic answers (see ``replyLimits``, ``panopticService``).
+    public var limits: Sourced<ConnectionLimits>
     public var retryMaxAttempts: Int
     public var retryMaxWait: Double
     public var retryMaxTotalTime: Double
@@ -91,13 +94,22 @@ public struct BlindsightConfig: Sendable {
             reasoner: try layered(file?.reasoner, env: "BLINDSIGHT_REASONER", parse: parseSpec, default: .defaultReasoner),
             seer: try layered(file?.seer, env: "BLINDSIGHT_SEER", parse: parseSpec, default: .defaultSeer),
             seerImageMaxSide: file?.seerImageMaxSide.map { Sourced($0, .configFile) } ?? Sourced(1280, .builtIn),
-            timeouts: Sourced(HTTPTimeouts(), .builtIn),
+            timeouts: Sourced(standardTimeouts, .builtIn),
+            limits: try ConnectionLimits.load(file?.limits, path: path),
             retryMaxAttempts: file?.retry?.maxAttempts ?? RetryPolicy.standard.maxAttempts,
             retryMaxWait: file?.retry?.maxRetryAfter ?? RetryPolicy.standard.maxRetryAfter,
             retryMaxTotalTime: file?.retry?.maxTotalTime ?? RetryPolicy.standard.maxTotalTime,
             providers: [:], modelSettings: file?.models ?? [:], environment: environment)
+        try ConnectionLimits.checkPositive(
+            [
+                "retry.max_attempts": file?.retry?.maxAttempts.map(Double.init),
+                "retry.max_retry_after": file?.retry?.maxRetryAfter, "retry.max_total_time": file?.retry?.maxTotalTime,
+            ], path: path)
         if let timeouts = file?.timeouts {
-            let standard = HTTPTimeouts()
+            let standard = standardTimeouts
+            try ConnectionLimits.checkPositive(
+                ["timeouts.connect": timeouts.connect, "timeouts.total": timeouts.total, "timeouts.idle": timeouts.idle],
+                path: path)
             config.timeouts = Sourced(
                 HTTPTimeouts(
                     connect: timeouts.connect ?? standard.connect, total: timeouts.total ?? standard.total,

@@ -13,6 +13,11 @@ extension BlindsightConfig {
                 + "total \(Self.seconds(timeouts.value.total))  (\(timeouts.origin))",
             "retry: max_attempts \(retryMaxAttempts), max_retry_after \(Self.seconds(retryMaxWait)), "
                 + "max_total_time \(Self.seconds(retryMaxTotalTime))",
+            "limits: reply_max_bytes \(limits.value.replyMaxBytes), reply_min_rate \(limits.value.replyMinRate) B/s for "
+                + "\(Self.seconds(limits.value.replyMinRateSeconds)); panoptic_total \(Self.seconds(limits.value.panopticTotal)), "
+                + "panoptic_idle \(Self.seconds(limits.value.panopticIdle)), panoptic_min_rate \(limits.value.panopticMinRate) B/s "
+                + "for \(Self.seconds(limits.value.panopticMinRateSeconds)), panoptic_extra_bytes \(limits.value.panopticExtraBytes)"
+                + "  (\(limits.origin))",
             "providers:",
         ]
         for provider in providers.values.sorted(by: { $0.name < $1.name }) {
@@ -51,7 +56,7 @@ extension BlindsightConfig {
 
     private static func seconds(_ value: Double?) -> String {
         guard let value else { return "none" }
-        return value.rounded() == value ? "\(Int(value)) s" : "\(value) s"
+        return LimitText.seconds(value) + " s"
     }
 
     private static func describe(_ settings: ModelSettings) -> String {

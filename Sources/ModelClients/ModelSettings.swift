@@ -63,19 +63,23 @@ public struct BackendConnection: Sendable {
     /// Extra headers for every request (values never logged).
     public var headers: HTTPHeaders
     public var timeouts: HTTPTimeouts
+    /// Reply size and pace limits (see ``BlindsightConfig/replyLimits``).
+    public var limits: HTTPLimits
     public var retry: RetryPolicy
     public var client: HTTPClient
     public var structuredOutputMemory: StructuredOutputMemory
 
     public init(
         baseURL: String, apiKey: String? = nil, headers: HTTPHeaders = HTTPHeaders(),
-        timeouts: HTTPTimeouts = HTTPTimeouts(), retry: RetryPolicy = .standard, client: HTTPClient = .shared,
+        timeouts: HTTPTimeouts = HTTPTimeouts(), limits: HTTPLimits = HTTPLimits(), retry: RetryPolicy = .standard,
+        client: HTTPClient = .shared,
         structuredOutputMemory: StructuredOutputMemory = .shared
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.headers = headers
         self.timeouts = timeouts
+        self.limits = limits
         self.retry = retry
         self.client = client
         self.structuredOutputMemory = structuredOutputMemory
@@ -110,7 +114,7 @@ extension ChatExchange {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    let completion = try await run(request) { continuation.yield(.delta($0)) }
+                    let completion = try await run(request) { continuation.yield($0) }
                     continuation.yield(.completed(completion))
                     continuation.finish()
                 } catch {
