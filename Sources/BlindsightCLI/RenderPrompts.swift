@@ -4,6 +4,7 @@ import Dialogue
 import Foundation
 import ModelClients
 import Panoptic
+import Session
 
 /// `blindsight prompts render IMAGE`: what the reasoner and the seer would receive in round 1,
 /// produced by the referee (``PromptPreview``), with no model call.
@@ -42,14 +43,12 @@ struct RenderPrompts: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let templates = try PromptSets.resolve(prompts)
-        let (segmentation, _, picture) = try await panoptic.segmentation(forImageAt: image)
-        let task = DialogueTask(
-            instruction: instruction, imageName: (image as NSString).lastPathComponent, imageWidth: picture.width,
-            imageHeight: picture.height, table: AreaTable(segmentation: segmentation))
+        let templates = try SessionPrompts.load(prompts)
+        let scene = try await Scene.load(imagePath: image, choice: try panoptic.choice(), decodingPhoto: false)
+        SessionPrinting.notes(scene)
         let preview = PromptPreview(
-            task: task, rules: RefereeRules(maxRounds: maxRounds, marks: marks), prompts: templates,
-            sampleQuestion: question)
+            task: scene.task(instruction: instruction), rules: RefereeRules(maxRounds: maxRounds, marks: marks),
+            prompts: templates, sampleQuestion: question)
         print(TerminalText.safe("prompts: \(templates.directory)"))
         printMessages(preview.reasoner, to: "reasoner")
         guard let seer = preview.seer else {
