@@ -21,7 +21,7 @@ struct RenderPrompts: AsyncParsableCommand {
     @Argument(help: "The image (PNG or JPEG).")
     var image: String
 
-    @Option(help: "The prompt set: a shipped or user set's name, or a folder (default: default).")
+    @Option(help: "The prompt set: a shipped or user set's name (`blindsight prompts list`), or a folder (default: default).")
     var prompts: String?
 
     @OptionGroup var panoptic: PanopticOptions
