@@ -23,7 +23,7 @@ public struct DialogueRunExecutor: RunExecutor {
     public init(plan: ResolvedPlan, config: BlindsightConfig, cache: SeerAnswerCache?) throws {
         var templates: [String: PromptTemplates] = [:]
         do {
-            for set in plan.prompts { templates[set.name] = try SessionPrompts.load(set.directory) }
+            for set in plan.prompts { templates[set.name] = try SessionPrompts.load(set.source) }
             backends = try BackendPool(specs: plan.reasoners.map(\.spec) + plan.seers.map(\.spec), config: config)
         } catch let error as any UserFacingError {
             throw ExperimentError(error.message, status: error.exitStatus)

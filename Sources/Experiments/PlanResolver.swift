@@ -79,29 +79,18 @@ public enum PlanResolver {
             && !lower.hasSuffix(".mask.png") && !lower.hasPrefix(".")
     }
 
-    /// A template set by folder path, or by name among the shipped sets (beside `prompts/default`).
+    /// A template set by name (shipped or the user's) or folder, loaded as every command loads one.
     static func loadPromptSet(_ nameOrFolder: String) throws -> ResolvedPlan.PromptSetEntry {
-        var isFolder: ObjCBool = false
-        var folder = nameOrFolder
-        if !(FileManager.default.fileExists(atPath: nameOrFolder, isDirectory: &isFolder) && isFolder.boolValue) {
-            guard !nameOrFolder.contains("/"), let shipped = PromptTemplates.defaultDirectory() else {
-                throw ExperimentError("prompt set \(nameOrFolder) does not exist (give a shipped set's name or a folder)")
-            }
-            folder = "\((shipped as NSString).deletingLastPathComponent)/\(nameOrFolder)"
-            guard FileManager.default.fileExists(atPath: folder) else {
-                throw ExperimentError("prompt set \(nameOrFolder) does not exist (no folder \(folder))")
-            }
-        }
         let templates: PromptTemplates
         do {
-            templates = try SessionPrompts.load(folder)
+            templates = try SessionPrompts.load(nameOrFolder)
         } catch {
             throw ExperimentError((error as? any UserFacingError)?.message ?? String(describing: error))
         }
         let digests = Dictionary(templates.records.map { ($0.name, $0.sha256) }) { first, _ in first }
-        let name = ((folder.hasSuffix("/") ? String(folder.dropLast()) : folder) as NSString).lastPathComponent
+        let trimmed = nameOrFolder.count > 1 && nameOrFolder.hasSuffix("/") ? String(nameOrFolder.dropLast()) : nameOrFolder
         return ResolvedPlan.PromptSetEntry(
-            name: name, directory: folder,
+            name: (trimmed as NSString).lastPathComponent, source: nameOrFolder,
             sha256: SHA256.hex(of: digests.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "\n")),
             templates: digests)
     }

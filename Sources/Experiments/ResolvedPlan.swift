@@ -13,10 +13,11 @@ public struct ResolvedPlan: Sendable, Codable, Equatable {
         public var sha256: String
     }
 
-    /// A prompt template set: how it was named, where it was read, and its templates' digests.
+    /// A prompt template set: its name, how it was given (a shipped or user set's name, or a folder),
+    /// and its templates' digests.
     public struct PromptSetEntry: Sendable, Codable, Hashable {
         public var name: String
-        public var directory: String
+        public var source: String
         /// SHA-256 over the templates' names and digests (changes when any template changes).
         public var sha256: String
         public var templates: [String: String]
@@ -77,7 +78,7 @@ public struct ResolvedPlan: Sendable, Codable, Equatable {
     /// The plan that produces this recipe again (for `--plan OUT/plan.yaml`).
     public var recipe: ExperimentPlan {
         ExperimentPlan(
-            images: images.map(\.path), truth: truth?.path, prompts: prompts.map(\.directory),
+            images: images.map(\.path), truth: truth?.path, prompts: prompts.map(\.source),
             reasoners: reasoners.map(\.spec), seers: seers.map(\.spec), maxRounds: maxRounds, repeats: repeats,
             baseline: baseline, instruction: instruction, marks: marks, seed: seed, panoptic: panoptic)
     }

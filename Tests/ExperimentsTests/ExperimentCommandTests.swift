@@ -106,7 +106,7 @@ struct ExperimentCommandTests {
             (["experiment", "run", "--reasoner", "baseline", "--out", out], 2, "no images"),
             (["experiment", "run", "--images", fixture.imagesFolder, "--shard", "2/2", "--out", out], 2, "shard index '2'"),
             (["experiment", "run", "--images", fixture.imagesFolder, "--prompts", "no-such-set", "--out", out], 3,
-             "prompt set no-such-set does not exist"),
+             "no prompt set or folder named no-such-set"),
             (["experiment", "run", "--images", fixture.path("missing"), "--out", out], 3, "does not exist"),
             (["experiment", "report", fixture.path("nowhere")], 3, "not an experiment folder"),
             (["experiment", "compare", fixture.path("nowhere"), fixture.path("nowhere")], 3, "not an experiment folder"),

@@ -157,4 +157,20 @@ import Transcripts
         #expect(rows.first { $0.image.hasSuffix("park-crowd.jpg") }?.selection?.exact == true)
         #expect(server.requests.isEmpty)
     }
+
+    @Test func shippedTemplateSetsByNameEachMakeAConfiguration() async throws {
+        let fixture = try ExperimentFixture()
+        let server = try await scriptedServer(Self.models)
+        defer { Task { await server.stop() } }
+        var plan = fixture.plan(reasoners: ["reasoner-dog"], baseline: false)
+        plan.prompts = ["default", "zh"]
+        let rows = try await fixture.run(plan, server: server, out: fixture.path("sets"))
+        #expect(Set(rows.map(\.prompts)) == ["default", "zh"])
+        #expect(rows.count == 4 && rows.allSatisfy { $0.status == .decided && $0.iou != nil })
+        let recorded = try rows.map { row in
+            try TranscriptReader.read(path: ExperimentFolder(path: fixture.path("sets")).file(try #require(row.transcript)))
+                .header.prompts.map(\.sha256)
+        }
+        #expect(Set(recorded).count == 2)  // each set's templates are the ones recorded
+    }
 }
