@@ -14,12 +14,14 @@ import PackageDescription
 /// - `Dialogue`: the referee state machine, the engine, prompts, the baseline policy, events.
 /// - `Transcripts`: the JSONL transcript format, writer, reader, replay.
 /// - `BlindsightCLI`: the command tree; `blindsight` is a thin entry point over it.
+/// - `FuzzTargets`: the untrusted-input entry points for `blindsight-fuzz` (libFuzzer) and `FuzzTests`.
 let package = Package(
     name: "Blindsight",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "blindsight", targets: ["blindsight"]),
         .executable(name: "blindsight-bench", targets: ["blindsight-bench"]),
+        .executable(name: "blindsight-fuzz", targets: ["blindsight-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -73,6 +75,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Fuzzing: the entry points that read untrusted bytes, run by libFuzzer (scripts/fuzz.sh) and by FuzzTests.
+        .target(
+            name: "FuzzTargets", dependencies: ["BlindsightCore", "ModelClients", "Panoptic", "Dialogue", "Transcripts"]),
+        .executableTarget(name: "blindsight-fuzz", dependencies: ["FuzzTargets"]),
+
         // Test support: loopback fake servers speaking the real wire protocols, fixture makers.
         .target(
             name: "TestSupport",
@@ -91,5 +98,6 @@ let package = Package(
         .testTarget(name: "DialogueTests", dependencies: ["Dialogue", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["BlindsightCLI", "TestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
     ]
 )
