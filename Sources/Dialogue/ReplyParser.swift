@@ -133,23 +133,57 @@ public enum ReasoningText {
     }
 }
 
-/// Finds the `{…}` spans of a text that may be JSON objects, in one pass over it with an explicit stack
-/// of open braces (no recursion, constant work per character, so a reply of 100,000 unclosed braces
-/// costs no more than 100,000 letters). Braces inside JSON strings are skipped; code fences and prose
-/// around the objects are ignored.
+/// Finds the `{…}` spans of a text that may be JSON objects, in passes over it with an explicit stack
+/// of open braces: no recursion, constant work per character and pass, at most
+/// ``maximumRestarts`` + 1 passes, so a reply of 100,000 unclosed braces costs no more than a few
+/// times 100,000 letters. Braces inside JSON strings are skipped; code fences and prose around the
+/// objects are ignored.
 ///
 /// The candidates are the outermost objects that close. An opening brace that never closes (prose
-/// such as "a { b") is not a candidate, but the objects that closed inside it are: `a { {"action":…}`
-/// still yields the action. A quote after such a brace still opens a string, as it would in JSON.
+/// such as `a { b`) is skipped and the scan restarts just after it, with fresh string state (so a quote
+/// in that prose cannot hide a later object). After ``maximumRestarts`` restarts the last pass's
+/// objects that closed inside its unclosed braces are taken as they are.
 enum JSONObjectScanner {
+    static let maximumRestarts = 8
+
     static func objects(in text: String) -> [String] {
         let scalars = Array(text.unicodeScalars)
+        var spans: [Range<Int>] = []
+        var start = 0
+        for restart in 0...maximumRestarts {
+            let pass = scan(scalars, from: start)
+            spans += pass.outermost
+            guard let unclosed = pass.firstUnclosed else { break }
+            if restart == maximumRestarts {
+                spans += pass.closedInsideUnclosed
+                break
+            }
+            start = unclosed + 1
+        }
+        return spans.map { span in
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[span])
+            return String(view)
+        }
+    }
+
+    private struct Pass {
+        /// Objects closed at the outermost level, in text order.
+        var outermost: [Range<Int>] = []
+        /// The first opening brace that never closed.
+        var firstUnclosed: Int?
+        /// The objects closed inside braces that never closed, in text order.
+        var closedInsideUnclosed: [Range<Int>] = []
+    }
+
+    private static func scan(_ scalars: [Unicode.Scalar], from offset: Int) -> Pass {
+        var pass = Pass()
         /// The open braces, innermost last, each with the objects already closed inside it.
         var open: [(start: Int, closedInside: [Range<Int>])] = []
-        var outermost: [Range<Int>] = []
         var inString = false
         var escaped = false
-        for (index, scalar) in scalars.enumerated() {
+        for index in offset..<scalars.count {
+            let scalar = scalars[index]
             if inString {
                 if escaped {
                     escaped = false
@@ -166,17 +200,13 @@ enum JSONObjectScanner {
             case "}":
                 guard let closed = open.popLast() else { continue }
                 let span = closed.start..<(index + 1)
-                if open.isEmpty { outermost.append(span) } else { open[open.count - 1].closedInside.append(span) }
+                if open.isEmpty { pass.outermost.append(span) } else { open[open.count - 1].closedInside.append(span) }
             default: break
             }
         }
-        // Braces that never closed: the objects completed inside each are candidates in their own right
-        // (in text order: an outer brace's objects all closed before the next unclosed brace opened).
-        let spans = outermost + open.flatMap(\.closedInside)
-        return spans.map { span in
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars[span])
-            return String(view)
-        }
+        // An outer unclosed brace's objects all closed before the next unclosed brace opened.
+        pass.firstUnclosed = open.first?.start
+        pass.closedInsideUnclosed = open.flatMap(\.closedInside)
+        return pass
     }
 }

@@ -50,25 +50,29 @@ func invariant(_ holds: Bool, _ what: @autoclosure () -> String) {
 /// The stream parsers must give the same result whatever the chunking.
 enum StreamFuzzing {
     static func sse(_ data: Data) {
-        var whole = SSEParser()
-        let expected = whole.feed(data) + whole.finish()
-        var pieces = SSEParser()
-        var got: [SSEEvent] = []
-        for chunk in StreamChunks.of(data) { got += pieces.feed(chunk) }
-        got += pieces.finish()
-        invariant(got == expected, "SSE events depend on how the body was cut")
-        for event in got { readJSON(event.data) }
+        let events = parsedInPieces(data, SSEParser(), "SSE events") { $0.feed($1) } finish: { $0.finish() }
+        for event in events { readJSON(event.data) }
     }
 
     static func ndjson(_ data: Data) {
-        var whole = NDJSONLineParser()
-        let expected = whole.feed(data) + whole.finish()
-        var pieces = NDJSONLineParser()
-        var got: [String] = []
-        for chunk in StreamChunks.of(data) { got += pieces.feed(chunk) }
-        got += pieces.finish()
-        invariant(got == expected, "NDJSON lines depend on how the body was cut")
-        for line in got { readJSON(line) }
+        let lines = parsedInPieces(data, NDJSONLineParser(), "NDJSON lines") { $0.feed($1) } finish: { $0.finish() }
+        for line in lines { readJSON(line) }
+    }
+
+    /// What `parser` makes of `data` fed in the pieces of ``StreamChunks``, checked equal to what a
+    /// fresh copy makes of it fed whole.
+    private static func parsedInPieces<Parser, Item: Equatable>(
+        _ data: Data, _ parser: Parser, _ what: String, feed: (inout Parser, Data) -> [Item],
+        finish: (inout Parser) -> [Item]
+    ) -> [Item] {
+        var whole = parser
+        let expected = feed(&whole, data) + finish(&whole)
+        var pieces = parser
+        var got: [Item] = []
+        for chunk in StreamChunks.of(data) { got += feed(&pieces, chunk) }
+        got += finish(&pieces)
+        invariant(got == expected, "\(what) depend on how the body was cut")
+        return got
     }
 
     private static func readJSON(_ text: String) {

@@ -1,5 +1,5 @@
 import BlindsightCore
-import Dialogue
+@testable import Dialogue
 import Foundation
 import Testing
 
@@ -60,10 +60,12 @@ import Testing
         #expect(ReplyParser.parse(reply).action == .ask(question: "Is 2 a dog?"))
     }
 
-    @Test func aQuoteAfterAnUnclosedBraceOpensAStringAsInJSON() {
-        // Documented limit of the one-pass scan: the quote starts a string that swallows the action.
-        #expect(ReplyParser.parse(#"a { "b "# + Self.action).action == nil)
+    @Test func aQuoteInProseAfterAnUnclosedBraceDoesNotHideTheAction() {
+        #expect(ReplyParser.parse(#"a { "b "# + Self.action).action == .ask(question: "Is 2 a dog?"))
         #expect(ReplyParser.parse("a { b " + Self.action).action == .ask(question: "Is 2 a dog?"))
+        // Past the restart budget, a quote after the unclosed braces does swallow what follows.
+        let braces = String(repeating: "{ ", count: JSONObjectScanner.maximumRestarts + 1)
+        #expect(ReplyParser.parse(braces + #"""# + Self.action).action == nil)
     }
 }
 
