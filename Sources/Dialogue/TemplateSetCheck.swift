@@ -78,12 +78,15 @@ enum TemplateSetCheck {
         var depth = 0
         var index = 0
         while let open = firstIndex(of: [123, 123], in: bytes, from: index) {
+            // A tag ends at the first "}}" (a third "}" closes a triple mustache), as the parser reads it.
             let triple = open + 2 < bytes.count && bytes[open + 2] == 123
             let contentStart = open + (triple ? 3 : 2)
-            guard let close = firstIndex(of: triple ? [125, 125, 125] : [125, 125], in: bytes, from: contentStart)
-            else { break }
-            index = close + (triple ? 3 : 2)
-            if triple { continue }
+            guard let close = firstIndex(of: [125, 125], in: bytes, from: contentStart) else { break }
+            index = close + 2
+            if triple {
+                if index < bytes.count, bytes[index] == 125 { index += 1 }
+                continue
+            }
             let content = String(decoding: bytes[contentStart..<close], as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             guard let sigil = content.first else { continue }

@@ -83,6 +83,7 @@ import Testing
     @Test(arguments: [
         ("{{=<% %>=}}<%#a%><%/a%>", "changes its tag delimiters"),
         ("{{>*dynamic}}", "uses a dynamic partial"),
+        ("{{{x}} {{>opening}} }}}", "includes itself (opening → opening)"),
         (String(repeating: "{{#a}}", count: 10_000) + String(repeating: "{{/a}}", count: 10_000), "nests sections more than 32 deep"),
     ])
     func refusesTagsThatCannotBeCheckedOrNestTooDeep(body: String, problem: String) throws {
