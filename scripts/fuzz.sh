@@ -6,6 +6,7 @@
 # New interesting inputs go to .build-fuzz/corpus/TARGET (the committed seeds stay as they are); a
 # crash, leak or timeout is saved as fuzz/findings/TARGET/crash-… and ends the script with exit 1:
 # replay it with `swift run blindsight-fuzz TARGET fuzz/findings/TARGET/crash-…` and make it a test.
+# FUZZ_OPTIONS adds libFuzzer options (for example FUZZ_OPTIONS=-max_len=65536 for longer inputs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -34,7 +35,7 @@ for target in "${targets[@]}"; do
     # The Swift runtime's backtracer would catch the crash signal before libFuzzer saves the input.
     if ! SWIFT_BACKTRACE=enable=no "$fuzzer" "$target" "$work" "$seeds" -max_total_time="$seconds" \
         -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$findings/" >"$log" 2>&1; then
+        -artifact_prefix="$findings/" ${FUZZ_OPTIONS:-} >"$log" 2>&1; then
         status=1
         echo "fuzz.sh: $target FAILED; see $log and $findings" >&2
     fi
