@@ -13,6 +13,8 @@ import PackageDescription
 /// - `Compositor`: keep-set -> mask -> cutout, and the Set-of-Mark overlay.
 /// - `Dialogue`: the referee state machine, the engine, prompts, the baseline policy, events.
 /// - `Transcripts`: the JSONL transcript format, writer, reader, replay.
+/// - `Session`: the scene (photo + segmentation + area table + notes), the one dialogue driver (start,
+///   resume, fork), the one decision -> outputs path and the overwrite guard, for every front-end.
 /// - `BlindsightCLI`: the command tree; `blindsight` is a thin entry point over it.
 /// - `FuzzTargets`: the untrusted-input entry points for `blindsight-fuzz` (libFuzzer) and `FuzzTests`.
 let package = Package(
@@ -48,7 +50,9 @@ let package = Package(
         .target(name: "HTTPTransport", dependencies: ["BlindsightCore", "CCurl"]),
         .target(
             name: "ModelClients",
-            dependencies: ["BlindsightCore", "HTTPTransport", "Imaging", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "BlindsightCore", "HTTPTransport", "Imaging", "Panoptic", .product(name: "Yams", package: "Yams"),
+            ]),
         .target(name: "Panoptic", dependencies: ["BlindsightCore", "Imaging", "HTTPTransport"]),
         .target(name: "Compositor", dependencies: ["BlindsightCore", "Imaging", "Panoptic"]),
         .target(
@@ -59,19 +63,22 @@ let package = Package(
             ]),
         .target(
             name: "Transcripts",
-            dependencies: ["BlindsightCore", "Imaging", "Dialogue", "ModelClients", "Panoptic", "Compositor"]),
+            dependencies: ["BlindsightCore", "Imaging", "HTTPTransport", "Dialogue", "ModelClients", "Panoptic", "Compositor"]),
+        .target(
+            name: "Session",
+            dependencies: ["BlindsightCore", "Imaging", "ModelClients", "Panoptic", "Compositor", "Dialogue", "Transcripts"]),
         .target(
             name: "BlindsightCLI",
             dependencies: [
                 "BlindsightCore", "Imaging", "HTTPTransport", "ModelClients", "Panoptic", "Compositor", "Dialogue",
-                "Transcripts", "CEdit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Transcripts", "Session", "CEdit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "blindsight", dependencies: ["BlindsightCLI"]),
         .executableTarget(
             name: "blindsight-bench",
             dependencies: [
                 "BlindsightCore", "Imaging", "Panoptic", "Compositor", "ModelClients", "HTTPTransport",
-                "Dialogue", "Transcripts", "TestSupport",
+                "Dialogue", "Transcripts", "Session", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -97,6 +104,7 @@ let package = Package(
         .testTarget(name: "CompositorTests", dependencies: ["Compositor", "TestSupport"]),
         .testTarget(name: "DialogueTests", dependencies: ["Dialogue", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "TestSupport"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["BlindsightCLI", "TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
     ]

@@ -3,7 +3,9 @@ import BlindsightCore
 import Compositor
 import Foundation
 import Imaging
+import ModelClients
 import Panoptic
+import Session
 
 /// `blindsight segments IMAGE [--panoptic FILE|URL] [--segments FILE.json] [--categories FILE] [--json] [--row-cap N]
 /// [--marks marked.png]`.
@@ -38,23 +40,24 @@ struct SegmentsCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard rowCap >= 1 else { throw ValidationError("--row-cap must be at least 1") }
-        if let marks { try OutputNaming.checkDistinct(input: image, outputs: [marks]) }
     }
 
     func run() async throws {
-        let (segmentation, source, photo) = try await panoptic.segmentation(forImageAt: image)
-        let table = AreaTable(segmentation: segmentation)
+        let scene = try await Scene.load(imagePath: image, choice: try panoptic.choice())
+        SessionPrinting.notes(scene)
+        let table = scene.table
         if let marks {
-            try ImageFile.writePNG(MarkOverlay.render(image: photo, idMap: segmentation.idMap, table: table), toPath: marks)
+            try OutputGuard.check(outputs: [NamedFile("the marks", marks)], inputs: scene.inputFiles)
+            try ImageFile.writePNG(try SeerAttachments.overlay(of: scene), toPath: marks)
             StandardError.write("blindsight: marks: \(marks)")
         }
         if json {
-            let report = SegmentsReport(image: image, source: source.description, warnings: segmentation.warnings, table: table)
+            let report = SegmentsReport(image: image, source: scene.source.description, warnings: scene.notes, table: table)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(TerminalLine.json(String(decoding: try encoder.encode(report), as: UTF8.self)))
         } else {
-            print(table.renderText(rowCap: rowCap), terminator: "")
+            TerminalLine.print(table.renderText(rowCap: rowCap), terminator: "")
         }
     }
 
@@ -82,21 +85,17 @@ struct PanopticOptions: ParsableArguments {
                                valueName: "file.json"))
     var categories: String?
 
-    /// Decodes the image, resolves the source, fetches the segmentation fitted to the image, and
-    /// prints the segmentation's warnings on stderr. Returns the decoded image too.
-    func segmentation(forImageAt imagePath: String) async throws -> (PanopticSegmentation, any PanopticSource, Image) {
-        let bytes: [UInt8]
-        do {
-            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: imagePath)))
-        } catch {
-            throw ImageError(.readFailed, file: imagePath, detail: (error as NSError).localizedFailureReason ?? "unreadable")
-        }
-        let decoded = try ImageDecoder.decode(bytes, name: imagePath)
-        let categorySet = try categories.map { path throws(PanopticError) in try CategorySet.load(path: path) }
-        let source = try PanopticSourceResolver.resolve(
-            panoptic: panoptic, segments: segments, imagePath: imagePath, categories: categorySet)
-        let segmentation = try await source.segmentation(forImageAt: imagePath, image: decoded, imageBytes: bytes)
-        for warning in segmentation.warnings { StandardError.write("blindsight: note: \(warning)") }
-        return (segmentation, source, decoded)
+    /// The flags as the session layer takes them, with the configuration's service limits when the
+    /// segmentation comes from a service (`recorded`: the source a transcript names, used when no flag is given).
+    func choice(recorded: String? = nil) throws -> SegmentationChoice {
+        SegmentationChoice(
+            panoptic: panoptic, segments: segments, categories: categories,
+            service: try Self.serviceSettings(for: panoptic ?? (segments == nil ? recorded : nil)))
+    }
+
+    /// The limits and retries for a panoptic service, from the configuration (read only when
+    /// `panoptic` names a service, so a broken configuration file does not stop file-based commands).
+    static func serviceSettings(for panoptic: String?) throws -> HTTPPanopticSource.Settings {
+        PanopticSourceResolver.isService(panoptic) ? try BlindsightConfig.load().panopticService : .standard
     }
 }

@@ -27,7 +27,7 @@ struct TranscriptsCommand: AsyncParsableCommand {
             let listing = TranscriptSummary.list(directory: folder, limit: max(limit, 0))
             for problem in listing.problems { StandardError.write("blindsight: skipped \(problem)") }
             guard !listing.rows.isEmpty else {
-                print("no transcripts in \(folder)")
+                TerminalLine.print("no transcripts in \(folder)")
                 return
             }
             let header = ["date (UTC)", "image", "reasoner / seer", "rounds", "decision", "outcome", "file"]
@@ -37,7 +37,8 @@ struct TranscriptsCommand: AsyncParsableCommand {
                     row.outcome, (row.path as NSString).lastPathComponent,
                 ]
             }
-            print(TextTable.render([header] + rows))
+            // Titles, instructions and labels come from files: one line each, control characters shown.
+            print(TextTable.render([header] + rows.map { $0.map { TerminalLine.clean($0, keepNewlines: false) } }))
         }
 
         private static let dateFormat = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC") ?? .current)

@@ -156,7 +156,8 @@ public struct DialogueEngine: Sendable {
         result.nextSequence = emitter.next
     }
 
-    /// Sends one request, emitting `requestSent` and one `streamDelta` per piece, and returns the reply.
+    /// Sends one request, emitting `requestSent`, one `streamDelta` per piece and one `retry` per
+    /// restart of the request, and returns the reply.
     private func exchange(
         _ request: ChatRequest, images: [ImageReference], with backend: (any ChatBackend)?, role: DialogueEvent.Role,
         round: Int, _ emitter: inout Emitter
@@ -178,6 +179,8 @@ public struct DialogueEngine: Sendable {
                     await emitter.emit([DialogueEvent(
                         kind: .streamDelta, round: round, role: role, content: delta.content,
                         reasoning: delta.reasoning.isEmpty ? nil : delta.reasoning)])
+                case .restarted(let attempt, let reason):
+                    await emitter.emit([DialogueEvent(kind: .retry, round: round, role: role, content: reason, attempt: attempt)])
                 case .completed(let completion):
                     return .success(ModelReply(completion))
                 }

@@ -55,6 +55,10 @@ public struct DialogueTextRenderer: Sendable {
         case .decision, .fallback:
             let title = event.kind == .decision ? "decision" : "fallback (baseline policy)"
             return [paint("\(title): keep ", .decision) + describe(event.decision?.foreground ?? []), "  " + event.content]
+        case .retry:
+            let attempt = event.attempt.map { ", attempt \($0)" } ?? ""
+            return [paint("\(prefix) \(event.role.rawValue) request failed; asking again\(attempt) ", .error)
+                + "(any partial reply above is discarded): " + oneLine(event.content)]
         case .error:
             return [paint("error: ", .error) + event.content]
         case .interrupted:

@@ -34,7 +34,7 @@ public struct PromptTemplates: Sendable {
         /// The full text.
         public var text: String
 
-        /// A record of `text` named `name` (its digest computed here).
+        /// A template named `name` with source `text` (its digest computed).
         public init(name: String, text: String) {
             self.name = name
             self.sha256 = SHA256.hex(of: text)
