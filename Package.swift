@@ -18,12 +18,14 @@ import PackageDescription
 ///   resume, fork), the one decision -> outputs path and the overwrite guard, for every front-end.
 /// - `Experiments`: scored matrices of runs over images, prompt sets and models; summaries, compare, report.
 /// - `BlindsightCLI`: the command tree; `blindsight` is a thin entry point over it.
+/// - `FuzzTargets`: the untrusted-input entry points for `blindsight-fuzz` (libFuzzer) and `FuzzTests`.
 let package = Package(
     name: "Blindsight",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "blindsight", targets: ["blindsight"]),
         .executable(name: "blindsight-bench", targets: ["blindsight-bench"]),
+        .executable(name: "blindsight-fuzz", targets: ["blindsight-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -93,6 +95,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Fuzzing: the entry points that read untrusted bytes, run by libFuzzer (scripts/fuzz.sh) and by FuzzTests.
+        .target(
+            name: "FuzzTargets", dependencies: ["BlindsightCore", "ModelClients", "Panoptic", "Dialogue", "Transcripts"]),
+        .executableTarget(name: "blindsight-fuzz", dependencies: ["FuzzTargets"]),
+
         // Test support: loopback fake servers speaking the real wire protocols, fixture makers.
         .target(
             name: "TestSupport",
@@ -113,5 +120,6 @@ let package = Package(
         .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["BlindsightCLI", "TestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
     ]
 )
