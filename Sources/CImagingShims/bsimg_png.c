@@ -137,6 +137,46 @@ bsimg_status bsimg_png_read(bsimg_png_reader *reader, uint8_t *out, size_t out_s
     return BSIMG_OK;
 }
 
+bsimg_status bsimg_png_read_words(bsimg_png_reader *reader, uint32_t *out, size_t out_count,
+                                  char *message, size_t message_size) {
+    const bsimg_png_header *h = &reader->header;
+    if (h->interlaced || h->bit_depth > 8) {
+        copy_message(message, message_size, "only 8-bit non-interlaced PNGs are read row by row");
+        return BSIMG_ERR_USAGE;
+    }
+    size_t width = h->width;
+    if (out_count < width * h->height) {
+        copy_message(message, message_size, "output buffer too small");
+        return BSIMG_ERR_USAGE;
+    }
+    size_t channels = h->out_channels;
+    uint8_t *row = malloc(width * channels ? width * channels : 1);
+    if (!row) return BSIMG_ERR_MEMORY;
+    uint8_t *volatile row_v = row;  // read after a longjmp
+    if (setjmp(png_jmpbuf(reader->png))) {
+        copy_message(message, message_size, reader->error);
+        free(row_v);
+        return BSIMG_ERR_DATA;
+    }
+    configure_transforms(reader);
+    if (png_get_rowbytes(reader->png, reader->info) != width * channels) png_error(reader->png, "unexpected row layout");
+    for (uint32_t y = 0; y < h->height; y++) {
+        png_read_row(reader->png, row, NULL);
+        uint32_t *target = out + (size_t)y * width;
+        if (channels == 1) {
+            for (size_t x = 0; x < width; x++) target[x] = row[x];
+        } else {
+            for (size_t x = 0; x < width; x++) {
+                const uint8_t *p = row + x * channels;
+                target[x] = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+            }
+        }
+    }
+    png_read_end(reader->png, NULL);
+    free(row);
+    return BSIMG_OK;
+}
+
 void bsimg_png_close(bsimg_png_reader *reader) {
     if (!reader) return;
     png_destroy_read_struct(&reader->png, reader->info ? &reader->info : NULL, NULL);

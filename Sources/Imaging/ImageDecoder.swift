@@ -20,6 +20,18 @@ public enum ImageDecoder {
         }
     }
 
+    /// Decodes a PNG into one 32-bit word per pixel (see ``PixelWords``) without holding the decoded image:
+    /// rows are read one at a time (interlaced files whole). No orientation applies to PNG.
+    /// - Throws: ``ImageError`` for anything but a readable PNG within `maxPixels`.
+    public static func decodePNGWords(
+        _ bytes: [UInt8], name: String, maxPixels: Int = DecodeOptions.defaultMaxPixels
+    ) throws(ImageError) -> PixelWords {
+        guard try format(of: bytes, name: name) == .png else {
+            throw ImageError(.unsupported, file: name, detail: "not a PNG")
+        }
+        return try PNGDecoder.decodeWords(bytes, name: name, maxPixels: maxPixels)
+    }
+
     /// Reads and decodes the file at `path`.
     public static func decodeFile(atPath path: String, options: DecodeOptions = .init()) throws(ImageError) -> Image {
         try decode(readFile(atPath: path), name: path, options: options)

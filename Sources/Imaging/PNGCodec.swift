@@ -29,6 +29,27 @@ enum PNGDecoder {
         }
     }
 
+    /// One 32-bit word per pixel (R | G << 8 | B << 16, or the gray sample), read row by row so that only
+    /// the words and one row of samples are in memory; interlaced files are decoded whole first.
+    static func decodeWords(_ bytes: [UInt8], name: String, maxPixels: Int) throws(ImageError) -> PixelWords {
+        let streamed = try withReader(bytes, name: name) { (reader, header) throws(ImageError) -> PixelWords? in
+            let width = Int(header.width)
+            let height = Int(header.height)
+            try checkPixelLimit(width: width, height: height, maxPixels: maxPixels, name: name)
+            guard header.interlaced == 0, header.bit_depth <= 8 else { return nil }
+            var status = BSIMG_OK
+            var message = [CChar](repeating: 0, count: 256)
+            let words = [UInt32](unsafeUninitializedCapacity: width * height) { buffer, initialized in
+                status = bsimg_png_read_words(reader, buffer.baseAddress, buffer.count, &message, message.count)
+                initialized = status == BSIMG_OK ? buffer.count : 0
+            }
+            guard status == BSIMG_OK else { throw error(status, message, name: name) }
+            return PixelWords(width: width, height: height, words: words)
+        }
+        if let streamed { return streamed }
+        return PixelWords(try decode(bytes, name: name, maxPixels: maxPixels))
+    }
+
     /// Runs `body` with an open libpng reader over `bytes` (read in place until the reader closes).
     private static func withReader<T>(
         _ bytes: [UInt8], name: String,
@@ -70,6 +91,39 @@ enum PNGDecoder {
             let truncated = text.contains("truncated") || text.contains("Not enough image data")
             return ImageError(truncated ? .truncated : .corrupt, file: name, detail: detail)
         }
+    }
+}
+
+/// An image as one 32-bit word per pixel: R | G << 8 | B << 16 (alpha ignored), or the sample of a gray
+/// image. This is how panoptic id maps store ids, and a quarter of the memory of a decoded image plus words.
+public struct PixelWords: Sendable {
+    public var width: Int
+    public var height: Int
+    /// Row-major, `width * height` words.
+    public var words: [UInt32]
+
+    /// The words of a decoded image.
+    public init(_ image: Image) {
+        let count = image.width * image.height
+        let channels = image.format.channels
+        let words = image.pixels.withUnsafeBufferPointer { samples in
+            [UInt32](unsafeUninitializedCapacity: count) { target, initialized in
+                for index in 0..<count {
+                    let base = index * channels
+                    target[index] = channels == 1
+                        ? UInt32(samples[base])
+                        : UInt32(samples[base]) | UInt32(samples[base + 1]) << 8 | UInt32(samples[base + 2]) << 16
+                }
+                initialized = count
+            }
+        }
+        self.init(width: image.width, height: image.height, words: words)
+    }
+
+    public init(width: Int, height: Int, words: [UInt32]) {
+        self.width = width
+        self.height = height
+        self.words = words
     }
 }
 

@@ -4,23 +4,12 @@ extension SegmentIDMap {
     /// Decodes an id map image: RGB (and RGBA, alpha ignored) as COCO panoptic, id = R + 256·G + 65536·B;
     /// 8-bit gray as id = the sample value (small-id maps such as transformers' and detectron2's).
     public init(idMapImage image: Image) {
-        let count = image.width * image.height
-        var ids = [UInt32](repeating: 0, count: count)
-        let channels = image.format.channels
-        image.pixels.withUnsafeBufferPointer { samples in
-            ids.withUnsafeMutableBufferPointer { target in
-                if channels == 1 {
-                    for index in 0..<count { target[index] = UInt32(samples[index]) }
-                } else {
-                    for index in 0..<count {
-                        let base = index * channels
-                        target[index] =
-                            UInt32(samples[base]) | UInt32(samples[base + 1]) << 8 | UInt32(samples[base + 2]) << 16
-                    }
-                }
-            }
-        }
-        self.init(width: image.width, height: image.height, ids: ids)
+        self.init(words: PixelWords(image))
+    }
+
+    /// An id map from pixel words (R | G << 8 | B << 16, or the gray sample): ids as the map stores them.
+    public init(words: PixelWords) {
+        self.init(width: words.width, height: words.height, ids: words.words)
     }
 
     /// The map as a COCO panoptic RGB image (R = id & 255, G = (id >> 8) & 255, B = (id >> 16) & 255).

@@ -15,12 +15,11 @@ extension PanopticReader {
     public static func read(mapPath: String, segmentsPath: String? = nil, categories: CategorySet? = nil) throws
         -> PanopticSegmentation
     {
-        let mapImage = try idMapImage(pngBytes: FileReading.bytes(atPath: mapPath), name: mapPath)
-        let map = SegmentIDMap(idMapImage: mapImage)
+        let (map, isGray) = try decodedIDMap(pngBytes: FileReading.bytes(atPath: mapPath), name: mapPath)
         let jsonPath = segmentsPath ?? self.segmentsPath(besideMap: mapPath)
         if segmentsPath == nil, !FileManager.default.fileExists(atPath: jsonPath) {
             // Only a colour PNG can be 2-channel: a gray map of small ids would pass for one.
-            guard mapImage.format != .gray8,
+            guard !isGray,
                 var segmentation = SegmentationAssembly.twoChannel(idMap: map, categories: categories ?? .cocoPanoptic)
             else {
                 throw PanopticError.file(
@@ -77,10 +76,12 @@ extension PanopticReader {
     /// Decodes id map PNG bytes; `name` names them in errors. JPEG (lossy) and 16-bit PNGs are refused,
     /// since their samples would not be the ids.
     public static func idMap(pngBytes bytes: [UInt8], name: String) throws -> SegmentIDMap {
-        SegmentIDMap(idMapImage: try idMapImage(pngBytes: bytes, name: name))
+        try decodedIDMap(pngBytes: bytes, name: name).map
     }
 
-    private static func idMapImage(pngBytes bytes: [UInt8], name: String) throws -> Image {
+    /// The id map, decoded row by row straight into ids (a 12 MP map never exists as an RGB image as
+    /// well), and whether the PNG is gray (small ids).
+    private static func decodedIDMap(pngBytes bytes: [UInt8], name: String) throws -> (map: SegmentIDMap, isGray: Bool) {
         let info = try ImageDecoder.info(bytes, name: name)
         guard info.format == .png else {
             throw PanopticError.file(name, "an id map must be a PNG (JPEG is lossy and changes the ids)")
@@ -93,6 +94,6 @@ extension PanopticReader {
         guard info.colorType != "gray+alpha" else {
             throw PanopticError.file(name, "a gray+alpha PNG is not an id map; use RGB (COCO) or 8-bit gray")
         }
-        return try ImageDecoder.decode(bytes, name: name, options: DecodeOptions(applyOrientation: false))
+        return (SegmentIDMap(words: try ImageDecoder.decodePNGWords(bytes, name: name)), info.colorType == "gray")
     }
 }

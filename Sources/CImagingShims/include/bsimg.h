@@ -42,6 +42,13 @@ bsimg_status bsimg_png_open(const uint8_t *data, size_t size, bsimg_png_reader *
 bsimg_status bsimg_png_read(bsimg_png_reader *reader, uint8_t *out, size_t out_size,
                             char *message, size_t message_size);
 
+/// Decodes an 8-bit, non-interlaced PNG row by row into one 32-bit word per pixel: R | G << 8 | B << 16
+/// for colour (alpha ignored, palette expanded), the sample itself for gray. Only one row of samples is
+/// held besides `out` (`out_count` must be width * height). Interlaced or 16-bit files are refused
+/// with BSIMG_ERR_USAGE (decode those whole).
+bsimg_status bsimg_png_read_words(bsimg_png_reader *reader, uint32_t *out, size_t out_count,
+                                  char *message, size_t message_size);
+
 /// Frees the reader (NULL is allowed).
 void bsimg_png_close(bsimg_png_reader *reader);
 
