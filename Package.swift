@@ -13,6 +13,8 @@ import PackageDescription
 /// - `Compositor`: keep-set -> mask -> cutout, and the Set-of-Mark overlay.
 /// - `Dialogue`: the referee state machine, the engine, prompts, the baseline policy, events.
 /// - `Transcripts`: the JSONL transcript format, writer, reader, replay.
+/// - `Terminal`: what reaches a person's terminal: safe text, colours, wrapping by display width, the
+///   dialogue's screen, inline images (kitty, iTerm2, sixel, half-blocks), line editing (libedit).
 /// - `BlindsightCLI`: the command tree; `blindsight` is a thin entry point over it.
 let package = Package(
     name: "Blindsight",
@@ -59,17 +61,20 @@ let package = Package(
             name: "Transcripts",
             dependencies: ["BlindsightCore", "Imaging", "Dialogue", "ModelClients", "Panoptic", "Compositor"]),
         .target(
+            name: "Terminal",
+            dependencies: ["BlindsightCore", "Imaging", "Panoptic", "Compositor", "Dialogue", "Transcripts", "CEdit"]),
+        .target(
             name: "BlindsightCLI",
             dependencies: [
                 "BlindsightCore", "Imaging", "HTTPTransport", "ModelClients", "Panoptic", "Compositor", "Dialogue",
-                "Transcripts", "CEdit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Transcripts", "Terminal", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "blindsight", dependencies: ["BlindsightCLI"]),
         .executableTarget(
             name: "blindsight-bench",
             dependencies: [
                 "BlindsightCore", "Imaging", "Panoptic", "Compositor", "ModelClients", "HTTPTransport",
-                "Dialogue", "Transcripts", "TestSupport",
+                "Dialogue", "Transcripts", "Terminal", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -90,6 +95,7 @@ let package = Package(
         .testTarget(name: "CompositorTests", dependencies: ["Compositor", "TestSupport"]),
         .testTarget(name: "DialogueTests", dependencies: ["Dialogue", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "TestSupport"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["BlindsightCLI", "TestSupport"]),
     ]
 )

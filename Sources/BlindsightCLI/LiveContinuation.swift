@@ -23,13 +23,14 @@ extension LiveContinuation {
     /// Continues an interrupted session into a new transcript naming it.
     static func resume(
         _ parent: Transcript, session: ReplaySession, models: ModelSelectionOptions, transcript: TranscriptOptions,
-        outputs: OutputRequest, user: (any DialogueUser)? = nil
+        outputs: OutputRequest, chat: ChatFrontEnd? = nil
     ) async throws {
         let live = LiveContinuation(
             reasonerFlag: models.reasoner, seerFlag: models.seer, transcript: transcript, session: session,
-            outputs: outputs, quiet: false, user: user)
+            outputs: outputs, quiet: false, chat: chat)
         try await live.run { models in
-            try TranscriptContinuation.resume(parent, models: models, programVersion: BlindsightVersion.current)
+            try TranscriptContinuation.resume(
+                parent, models: models, programVersion: BlindsightVersion.current, reopeningDecisions: chat != nil)
         }
     }
 }
@@ -45,8 +46,8 @@ struct LiveContinuation {
     let session: ReplaySession
     let outputs: OutputRequest
     let quiet: Bool
-    /// A chat's terminal, asked before every reasoner turn; nil for `run` and `replay`.
-    var user: (any DialogueUser)? = nil
+    /// A chat's screen and prompt; nil for `run` and `replay`.
+    var chat: ChatFrontEnd? = nil
 
     func run(_ makeContinuation: ([ModelRecord]) throws -> TranscriptContinuation) async throws {
         let header = session.transcript.header
@@ -71,18 +72,36 @@ struct LiveContinuation {
         if !quiet { try await TranscriptPlayer.play(continuation.kept, speed: nil, to: printer) }
         StandardError.write("blindsight: continuing live after event #\(continuation.kept.last?.sequence ?? -1)")
 
+        let stem = ((session.imagePath as NSString).lastPathComponent as NSString).deletingPathExtension
+        let referee = Referee(task: header.task, rules: header.refereeRules, prompts: try session.recordedPrompts())
+        let chatSession = await chat?.open(
+            ChatFrontEnd.Scene(
+                picture: session.picture, segmentation: session.segmentation, table: header.panoptic.table,
+                imagePath: session.imagePath, cutoutPath: outputs.cutout ?? "\(stem).cutout.png", maskPath: outputs.mask),
+            models: "reasoner \(reasonerSpec) · seer \(seerSpec)", roundLimit: header.refereeRules.maxRounds,
+            transcriptPath: writer?.path)
         let engine = DialogueEngine(
             reasoner: reasoner, seer: seer,
             seerImages: usesModels ? try session.seerAttachments(marks: header.refereeRules.marks) : [],
             reasonerSampling: reasonerSampling, seerSampling: seerSampling,
-            observers: [printer] + (writer.map { [$0] } ?? []), user: user)
-        let referee = Referee(task: header.task, rules: header.refereeRules, prompts: try session.recordedPrompts())
+            observers: [chatSession?.screen ?? printer] + (writer.map { [$0] } ?? []), user: chatSession?.user,
+            calls: chatSession?.calls)
         let kept = continuation.kept
-        var result = try await Interrupts.cancellingOnInterrupt { try await engine.run(referee, resumingFrom: kept) }
+        let dialogue: @Sendable () async throws -> DialogueEngine.Result = {
+            try await engine.run(referee, resumingFrom: kept)
+        }
+        var result: DialogueEngine.Result
+        if let chatSession {
+            result = try await chatSession.run(dialogue)
+        } else {
+            result = try await Interrupts.cancellingOnInterrupt(dialogue)
+        }
         if let failure = result.failure { throw failure }
-        if result.outcome.stopReason == .cancelled { throw InterruptedError() }
+        if result.outcome.stopReason == .cancelled || result.userLeft {
+            await chatSession?.sayHowToResume()
+            throw InterruptedError()
+        }
         guard let decision = result.outcome.decision else { throw NoDecisionError(stopReason: result.outcome.stopReason) }
-        let stem = ((session.imagePath as NSString).lastPathComponent as NSString).deletingPathExtension
         let files = try session.writeOutputs(decision, outputs, defaultCutout: "\(stem).cutout.png")
         await engine.recordOutputs(files, after: &result)
         try TranscriptRecording.finish(writer)

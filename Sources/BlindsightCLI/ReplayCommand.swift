@@ -5,6 +5,7 @@ import Dialogue
 import Foundation
 import Imaging
 import Panoptic
+import Terminal
 import Transcripts
 
 /// `blindsight replay T.jsonl`: re-render a saved dialogue, recompose its cutout offline, re-run the

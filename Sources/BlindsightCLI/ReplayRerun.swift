@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dialogue
 import Foundation
+import Terminal
 import Transcripts
 
 /// `replay --rerun`: the current referee against the recorded replies; exit 1 on any divergence.

@@ -6,6 +6,7 @@ import Foundation
 import Imaging
 import ModelClients
 import Panoptic
+import Terminal
 import Transcripts
 
 /// `blindsight run IMAGE`: one non-interactive dialogue, printed as it happens, ending in a cutout.
@@ -67,12 +68,12 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await execute(user: nil)
+        try await execute(chat: nil)
     }
 
-    /// Runs the dialogue; `user` (a chat's terminal) is asked before every reasoner turn.
-    func execute(user: (any DialogueUser)?) async throws {
-        if let resume { return try await resumeSession(resume, user: user) }
+    /// Runs the dialogue; with `chat`, the user is in it (``ChatFrontEnd``).
+    func execute(chat: ChatFrontEnd?) async throws {
+        if let resume { return try await resumeSession(resume, chat: chat) }
         guard let image else { return }
         let config = try models.loadConfiguration()
         let reasonerSpec = config.reasoner.value
@@ -111,19 +112,36 @@ struct RunCommand: AsyncParsableCommand {
             ],
             prompts: templates, rules: rules, instruction: instruction, seerImageMaxSide: config.seerImageMaxSide.value))
         defer { writer?.close() }
+        let stem = ((image as NSString).lastPathComponent as NSString).deletingPathExtension
+        let cutoutPath = out ?? "\(stem).cutout.png"
+        let maskPath = mask ?? "\(stem).mask.png"
+        let session = await chat?.open(
+            ChatFrontEnd.Scene(
+                picture: picture, segmentation: segmentation, table: table, imagePath: image, cutoutPath: cutoutPath,
+                maskPath: maskPath),
+            models: "reasoner \(reasonerSpec) · seer \(seerSpec)", roundLimit: maxRounds, transcriptPath: writer?.path)
         let engine = DialogueEngine(
             reasoner: reasonerBackend, seer: seerBackend, seerImages: seerImages,
-            observers: assembleObservers(table: table, writer: writer), user: user)
+            observers: session.map { [$0.screen] + (writer.map { [$0] } ?? []) }
+                ?? assembleObservers(table: table, writer: writer),
+            user: session?.user, calls: session?.calls)
 
-        var result = try await Interrupts.cancellingOnInterrupt { try await engine.run(referee) }
+        let dialogue: @Sendable () async throws -> DialogueEngine.Result = { try await engine.run(referee) }
+        var result: DialogueEngine.Result
+        if let session {
+            result = try await session.run(dialogue)
+        } else {
+            result = try await Interrupts.cancellingOnInterrupt(dialogue)
+        }
         let outcome = result.outcome
         if let failure = result.failure { throw failure }
-        if outcome.stopReason == .cancelled { throw InterruptedError() }
+        if outcome.stopReason == .cancelled || result.userLeft {
+            await session?.sayHowToResume()
+            throw InterruptedError()
+        }
         guard let decision = outcome.decision else { throw NoDecisionError(stopReason: outcome.stopReason) }
-        let stem = ((image as NSString).lastPathComponent as NSString).deletingPathExtension
         let files = try CutoutWriter.write(
-            decision: decision, segmentation: segmentation, image: picture, cutoutPath: out ?? "\(stem).cutout.png",
-            maskPath: mask ?? "\(stem).mask.png")
+            decision: decision, segmentation: segmentation, image: picture, cutoutPath: cutoutPath, maskPath: maskPath)
         await engine.recordOutputs(files, after: &result)
         try TranscriptRecording.finish(writer)
     }
@@ -141,13 +159,13 @@ struct RunCommand: AsyncParsableCommand {
 
     /// `--resume T.jsonl`: the recorded image (or IMAGE), segmentation and prompts; the recorded models
     /// unless --reasoner/--seer say otherwise; a new transcript naming the old one.
-    private func resumeSession(_ path: String, user: (any DialogueUser)?) async throws {
+    private func resumeSession(_ path: String, chat: ChatFrontEnd?) async throws {
         let parent = try TranscriptReader.read(path: path)
         for note in parent.notes { StandardError.write("blindsight: \(path): \(note)") }
         let session = try await ReplaySession(parent, imageOverride: image, panoptic: panoptic, segments: segments)
         try await LiveContinuation.resume(
             parent, session: session, models: models, transcript: transcript,
-            outputs: OutputRequest(cutout: out, mask: mask), user: user)
+            outputs: OutputRequest(cutout: out, mask: mask), chat: chat)
     }
 
     private func promptsDirectory() throws -> String {

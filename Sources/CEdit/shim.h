@@ -7,4 +7,15 @@
 
 static inline const char *cedit_library_version(void) { return rl_library_version; }
 
+/// Installs the function libedit calls on Tab (NULL for none).
+static inline void cedit_set_attempted_completion(rl_completion_func_t *function) {
+    rl_attempted_completion_function = function;
+}
+
+/// 1: no filename completion when the attempted completion finds nothing.
+static inline void cedit_set_attempted_completion_over(int value) { rl_attempted_completion_over = value; }
+
+/// The line being edited (for completion: what came before the word).
+static inline const char *cedit_line_buffer(void) { return rl_line_buffer; }
+
 #endif
