@@ -86,7 +86,8 @@ struct ChatFrontEnd: Sendable {
         _ scene: Scene, models: String, roundLimit: Int, transcriptPath: String?
     ) async -> Session {
         let terminal = TerminalSettings.standardOutput()
-        let pictures = ScenePictures(protocol: images.resolve(), columns: terminal.columns)
+        let pictures = ScenePictures(
+            protocol: images.resolve(), columns: terminal.columns, rows: min(20, max(6, terminal.rows / 2)))
         let write: @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }
         let renderer = DialogueTextRenderer(colour: terminal.colour, table: scene.table)
         let screen = ChatScreen(
@@ -109,9 +110,9 @@ struct ChatFrontEnd: Sendable {
             },
             save: { decision, path in Self.save(decision, scene: scene, to: path) })
         let reader = LineReader(completions: scene.table.rows.map { String($0.number) })
-        await screen.show(tableText)
         await screen.show(marks())
-        await screen.hint("Type a note for the reasoner, /ask the seer, /help for commands; Enter lets the dialogue go on.")
+        await screen.show(tableText)
+        await screen.hint("Enter: let the reasoner go on · text: a note for it · /ask QUESTION: ask the seer · /help")
         return Session(
             screen: screen, user: ChatUser(reader: reader, screen: screen, local: local), calls: CallCanceller(),
             transcriptPath: transcriptPath)

@@ -81,8 +81,10 @@ public actor ChatScreen: DialogueObserver {
     /// Notes the round limit a refinement or a command set (the status line shows it).
     public func setRoundLimit(_ limit: Int) { roundLimit = limit }
 
-    /// "round 2 of 5 · reasoner ollama:qwen3 · seer ollama:gemma3 · 1234 tokens · 0:42".
+    /// "round 2 of 5 · reasoner ollama:qwen3 · seer ollama:gemma3 · 1234 tokens · 0:42" on a
+    /// terminal; nothing in a pipe (scripts read the dialogue, not the clock).
     public func statusLine() -> String {
+        guard settings.terminal.isTerminal else { return "" }
         let seconds = Int(Date().timeIntervalSince(started))
         let text = "round \(round) of \(roundLimit) · \(settings.models) · \(tokens) tokens · "
             + "\(seconds / 60):\(String(format: "%02d", seconds % 60))"
@@ -120,6 +122,10 @@ public actor ChatScreen: DialogueObserver {
             guard settings.showPrompts else { return [] }
             let heading = "referee → \(event.to?.rawValue ?? "model") (\(event.template ?? "message"))"
             return [painter.paint(heading, .referee), wrapped(TerminalText.safe(event.content))].map { $0 }
+        case .replyCut where event.content.isEmpty && !(event.reasoning ?? "").isEmpty:
+            let text = "[round \(event.round)] \(event.role.rawValue) (cut short while thinking): "
+                + TerminalText.safe((event.reasoning ?? "").split(whereSeparator: \.isNewline).joined(separator: " "), keepNewlines: false)
+            return [painter.paint(DisplayWidth.truncated(text, width: foldWidth), .dim)]
         case .reasonerTurn:
             var lines: [String] = []
             if let reasoning = event.reasoning, !reasoning.isEmpty { lines += thinking(reasoning, round: event.round) }
@@ -136,9 +142,11 @@ public actor ChatScreen: DialogueObserver {
             return [painter.paint("[round \(round)] reasoner thinks:", .dim), painter.paint(wrapped(flat), .dim)]
         }
         let head = "[round \(round)] reasoner thought (\(reasoning.count) characters): "
-        let width = settings.terminal.isTerminal ? settings.terminal.columns : 100
-        return [painter.paint(DisplayWidth.truncated(head + flat, width: width), .dim)]
+        return [painter.paint(DisplayWidth.truncated(head + flat, width: foldWidth), .dim)]
     }
+
+    /// The width a folded line is cut to: the terminal's, or 100 characters in a pipe.
+    private var foldWidth: Int { settings.terminal.isTerminal ? settings.terminal.columns : 100 }
 
     /// Shows a streamed piece on the live line (terminals with escape codes only, so not with
     /// `NO_COLOR`): the tail of what arrived so far.
@@ -151,7 +159,8 @@ public actor ChatScreen: DialogueObserver {
         live = current
         let thinkingOnly = current.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         let label = "[round \(delta.round)] \(delta.role.rawValue)\(thinkingOnly ? " thinking" : "") … "
-        let room = max(10, settings.terminal.columns - DisplayWidth.of(label) - 1)
+        // Room is left at the end of the line for the terminal's own "^C" echo.
+        let room = max(10, settings.terminal.columns - DisplayWidth.of(label) - 4)
         let text = TerminalText.safe(thinkingOnly ? current.reasoning : current.content, keepNewlines: false)
         let tail = DisplayWidth.tail(text, width: room)
         let tone: Tone = delta.role == .seer ? .seer : .reasoner

@@ -38,6 +38,9 @@ public final class ChatUser: DialogueUser {
     /// Set when a piped standard input has ended.
     private let inputEnded = Mutex(false)
 
+    /// The prompt: plain ASCII, which every terminal and locale shows.
+    public static let prompt = "you> "
+
     public init(reader: LineReader, screen: ChatScreen, local: ChatLocalCommands) {
         self.reader = reader
         self.screen = screen
@@ -57,8 +60,11 @@ public final class ChatUser: DialogueUser {
                     "Enter: accept and write the cutout · text: what to change · /keep N · /drop N"
                         + (canUndo ? " · /undo" : "") + " · /help")
             }
-            let line = await reader.readLine(prompt: prompt(for: moment))
-            if Task.isCancelled { return .stop }
+            let line = await reader.readLine(prompt: Self.prompt)
+            if Task.isCancelled {
+                await screen.show("\n")
+                return .stop
+            }
             guard let line else {
                 if reader.interactive { return .stop }
                 inputEnded.withLock { $0 = true }
@@ -70,13 +76,6 @@ public final class ChatUser: DialogueUser {
 
     /// Puts the terminal back as it was.
     public func restoreTerminal() { reader.restoreTerminal() }
-
-    private func prompt(for moment: UserMoment) -> String {
-        switch moment {
-        case .beforeTurn(let round, _): "you, before round \(round) (Enter: go on · text: tell the reasoner · /help) › "
-        case .decided: "you › "
-        }
-    }
 
     /// The move for one line, or nil when the line was answered here and the prompt comes back.
     private func understand(_ input: ChatInput, at moment: UserMoment) async -> UserTurn? {

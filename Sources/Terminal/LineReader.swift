@@ -18,7 +18,7 @@ public final class LineReader: Sendable {
     ///   - environment: where `XDG_STATE_HOME` and `HOME` are read.
     public init(completions: [String], environment: [String: String] = ProcessInfo.processInfo.environment) {
         interactive = isatty(STDIN_FILENO) == 1
-        setlocale(LC_CTYPE, "")  // libedit drops multibyte characters without it
+        Self.useCharacterLocale()
         var settings = termios()
         savedTerminal = interactive && tcgetattr(STDIN_FILENO, &settings) == 0 ? settings : nil
         historyPath = interactive ? Self.historyFile(environment: environment) : nil
@@ -27,6 +27,13 @@ public final class LineReader: Sendable {
         cedit_set_attempted_completion(Completion.attempt)
         stifle_history(1000)
         if let historyPath { read_history(historyPath) }
+    }
+
+    /// The environment's character locale, or C.UTF-8 when that is plain C: libedit drops multibyte
+    /// characters without a UTF-8 locale (and crashes on a multibyte prompt in the C locale).
+    private static func useCharacterLocale() {
+        let chosen = setlocale(LC_CTYPE, "").map { String(cString: $0) } ?? "C"
+        if chosen == "C" || chosen == "POSIX" { setlocale(LC_CTYPE, "C.UTF-8") }
     }
 
     /// `$XDG_STATE_HOME/blindsight/history`, `~/.local/state/blindsight/history` by default; its folder

@@ -39,11 +39,14 @@ public struct TerminalSettings: Sendable, Hashable {
     public var colour: Bool
     /// The width in cells: the terminal's own (`TIOCGWINSZ`), else `COLUMNS`, else 80.
     public var columns: Int
+    /// The height in cells: the terminal's own, else `LINES`, else 24.
+    public var rows: Int
 
-    public init(isTerminal: Bool, colour: Bool, columns: Int) {
+    public init(isTerminal: Bool, colour: Bool, columns: Int, rows: Int = 24) {
         self.isTerminal = isTerminal
         self.colour = colour
         self.columns = columns
+        self.rows = rows
     }
 
     /// The settings of standard output in this process's environment.
@@ -56,9 +59,10 @@ public struct TerminalSettings: Sendable, Hashable {
     /// The settings of `descriptor` under `environment`.
     public static func detect(descriptor: Int32, environment: [String: String]) -> TerminalSettings {
         let terminal = isatty(descriptor) == 1
+        let (columns, rows) = size(descriptor: descriptor, environment: environment)
         return TerminalSettings(
-            isTerminal: terminal, colour: colourSuits(isTerminal: terminal, environment: environment),
-            columns: columns(descriptor: descriptor, environment: environment))
+            isTerminal: terminal, colour: colourSuits(isTerminal: terminal, environment: environment), columns: columns,
+            rows: rows)
     }
 
     /// Whether colour suits a stream: a terminal, `NO_COLOR` unset or empty, `TERM` not "dumb".
@@ -66,10 +70,14 @@ public struct TerminalSettings: Sendable, Hashable {
         isTerminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
     }
 
-    private static func columns(descriptor: Int32, environment: [String: String]) -> Int {
+    private static func size(descriptor: Int32, environment: [String: String]) -> (columns: Int, rows: Int) {
         var size = winsize()
-        if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        if let text = environment["COLUMNS"], let value = Int(text), value > 0 { return min(value, 1000) }
-        return 80
+        if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 {
+            return (Int(size.ws_col), Int(size.ws_row))
+        }
+        func variable(_ name: String, _ fallback: Int) -> Int {
+            environment[name].flatMap { Int($0) }.map { min(max($0, 1), 1000) } ?? fallback
+        }
+        return (variable("COLUMNS", 80), variable("LINES", 24))
     }
 }
