@@ -45,6 +45,10 @@ for index, step in enumerate(plan["steps"]):
     found = output.find(wanted, position)
     if found < 0:
         sys.stdout.write(output.decode("utf-8", "replace"))
+        if not alive:
+            _, status = os.waitpid(pid, 0)
+            sys.stdout.write("\nPTY-ENDED-EARLY %d %r\nPTY-EXIT %d\n" % (index, step["wait"], os.waitstatus_to_exitcode(status)))
+            sys.exit(0)
         sys.stdout.write("\nPTY-TIMEOUT %d %r\n" % (index, step["wait"]))
         os.kill(pid, signal.SIGKILL)
         sys.exit(0)

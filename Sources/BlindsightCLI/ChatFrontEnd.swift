@@ -1,7 +1,6 @@
 import ArgumentParser
 import BlindsightCore
 import Dialogue
-import Dispatch
 import Foundation
 import Imaging
 import Panoptic
@@ -40,11 +39,9 @@ struct ChatFrontEnd: Sendable {
         func run<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
             let task = Task { try await operation() }
             let lastPress = Mutex<Date?>(nil)
-            let previous = signal(SIGINT, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
             let calls = calls
             let screen = screen
-            source.setEventHandler {
+            let listener = InterruptListener {
                 let now = Date()
                 let quick = lastPress.withLock { last in
                     defer { last = now }
@@ -56,10 +53,9 @@ struct ChatFrontEnd: Sendable {
                     Task { await screen.hint("\n(Ctrl-C again within a second, Ctrl-D or /quit to leave)") }
                 }
             }
-            source.resume()
+            listener.start()
             defer {
-                source.cancel()
-                signal(SIGINT, previous)
+                listener.stop()
                 user.restoreTerminal()
             }
             return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }

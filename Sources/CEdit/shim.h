@@ -18,4 +18,8 @@ static inline void cedit_set_attempted_completion_over(int value) { rl_attempted
 /// The line being edited (for completion: what came before the word).
 static inline const char *cedit_line_buffer(void) { return rl_line_buffer; }
 
+/// 0: libedit installs no signal handlers of its own (the chat handles Ctrl-C itself). Call before
+/// the first libedit call.
+static inline void cedit_set_catch_signals(int value) { rl_catch_signals = value; }
+
 #endif

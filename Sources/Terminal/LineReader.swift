@@ -23,6 +23,7 @@ public final class LineReader: Sendable {
         savedTerminal = interactive && tcgetattr(STDIN_FILENO, &settings) == 0 ? settings : nil
         historyPath = interactive ? Self.historyFile(environment: environment) : nil
         guard interactive else { return }
+        cedit_set_catch_signals(0)
         Completion.words.withLock { $0 = (ChatCommand.Name.allCases.map { "/" + $0.rawValue }, completions) }
         cedit_set_attempted_completion(Completion.attempt)
         stifle_history(1000)
