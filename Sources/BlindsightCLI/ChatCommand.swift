@@ -5,6 +5,19 @@ import Terminal
 
 extension ImageChoice: ExpressibleByArgument {}
 
+/// `--images auto|kitty|iterm|sixel|blocks|none`, shared by the commands that draw pictures.
+struct ImagesOption: ParsableArguments {
+    @Option(help: "Pictures in the terminal: auto (detected), kitty, iterm, sixel, blocks or none.")
+    var images: ImageChoice = .auto
+
+    /// Pictures for standard output, sized to the terminal.
+    func pictures() -> ScenePictures {
+        let terminal = TerminalSettings.standardOutput()
+        return ScenePictures(
+            protocol: images.resolve(), columns: terminal.columns, rows: min(20, max(6, terminal.rows / 2)))
+    }
+}
+
 /// `blindsight chat IMAGE`: the dialogue of `run`, with the user in it: notes and questions before
 /// each reasoner turn, then the decision shown as a cutout to accept, edit or refine.
 struct ChatCommand: AsyncParsableCommand {
@@ -24,8 +37,7 @@ struct ChatCommand: AsyncParsableCommand {
 
     @OptionGroup var options: RunCommand
 
-    @Option(help: "Pictures in the terminal: auto, kitty, iterm, sixel, blocks or none.")
-    var images: ImageChoice = .auto
+    @OptionGroup var images: ImagesOption
 
     @Flag(help: "Show the reasoner's thinking in full (default: folded to one line).")
     var showThinking = false
@@ -34,6 +46,6 @@ struct ChatCommand: AsyncParsableCommand {
     var showPrompts = false
 
     func run() async throws {
-        try await options.execute(chat: ChatFrontEnd(showThinking: showThinking, showPrompts: showPrompts, images: images))
+        try await options.execute(chat: ChatFrontEnd(showThinking: showThinking, showPrompts: showPrompts, pictures: images.pictures()))
     }
 }

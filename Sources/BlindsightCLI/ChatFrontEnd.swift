@@ -12,7 +12,7 @@ import Terminal
 struct ChatFrontEnd: Sendable {
     var showThinking: Bool
     var showPrompts: Bool
-    var images: ImageChoice
+    var pictures: ScenePictures
 
     /// The scene the chat shows.
     struct Scene: Sendable {
@@ -82,8 +82,7 @@ struct ChatFrontEnd: Sendable {
         _ scene: Scene, models: String, roundLimit: Int, transcriptPath: String?
     ) async -> Session {
         let terminal = TerminalSettings.standardOutput()
-        let pictures = ScenePictures(
-            protocol: images.resolve(), columns: terminal.columns, rows: min(20, max(6, terminal.rows / 2)))
+        let pictures = pictures
         let write: @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }
         let renderer = DialogueTextRenderer(colour: terminal.colour, table: scene.table)
         let screen = ChatScreen(

@@ -4,6 +4,7 @@ import Compositor
 import Foundation
 import Imaging
 import Panoptic
+import Terminal
 
 /// `blindsight composite IMAGE (--keep 3,7 | --keep-id … | --keep-label dog) [options]`: cuts the kept
 /// segments out and writes the RGBA cutout, the mask and a preview.
@@ -70,6 +71,11 @@ struct CompositeCommand: AsyncParsableCommand {
     @Option(name: .customLong("preview"), help: ArgumentHelp("The preview PNG (default: stem + .preview.png).", valueName: "file"))
     var previewPath: String?
 
+    @Flag(help: "Also draw the cutout over a checkerboard in the terminal.")
+    var show = false
+
+    @OptionGroup var images: ImagesOption
+
     func validate() throws {
         if keepNumbers.isEmpty && keepIDs.isEmpty && keepLabels.isEmpty {
             throw ValidationError("name the segments to keep with --keep, --keep-id or --keep-label")
@@ -102,7 +108,9 @@ struct CompositeCommand: AsyncParsableCommand {
 
         try ImageFile.writePNG(result.cutout, toPath: outputs.cutout, effort: .small)
         try ImageFile.writePNG(result.mask, toPath: outputs.mask, effort: .small)
-        try ImageFile.writePNG(result.preview(), toPath: outputs.preview, effort: .fast)
+        let preview = result.preview()
+        try ImageFile.writePNG(preview, toPath: outputs.preview, effort: .fast)
+        if show { FileHandle.standardOutput.write(Data(try images.pictures().draw(preview).utf8)) }
 
         let opaque = result.mask.pixels.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
         let share = Double(opaque) * 100 / Double(max(result.mask.pixels.count, 1))

@@ -4,6 +4,7 @@ import Compositor
 import Foundation
 import Imaging
 import Panoptic
+import Terminal
 
 /// `blindsight segments IMAGE [--panoptic FILE|URL] [--segments FILE.json] [--categories FILE] [--json] [--row-cap N]
 /// [--marks marked.png]`.
@@ -36,6 +37,11 @@ struct SegmentsCommand: AsyncParsableCommand {
     @Option(help: "Past this many rows, summarise many instances of a class and fold tiny stuff (text only).")
     var rowCap = 25
 
+    @Flag(help: "Also draw the Set-of-Mark overlay in the terminal, above the table.")
+    var show = false
+
+    @OptionGroup var images: ImagesOption
+
     func validate() throws {
         guard rowCap >= 1 else { throw ValidationError("--row-cap must be at least 1") }
         if let marks { try OutputNaming.checkDistinct(input: image, outputs: [marks]) }
@@ -47,6 +53,9 @@ struct SegmentsCommand: AsyncParsableCommand {
         if let marks {
             try ImageFile.writePNG(MarkOverlay.render(image: photo, idMap: segmentation.idMap, table: table), toPath: marks)
             StandardError.write("blindsight: marks: \(marks)")
+        }
+        if show {
+            FileHandle.standardOutput.write(Data(try images.pictures().marks(picture: photo, segmentation: segmentation, table: table).utf8))
         }
         if json {
             let report = SegmentsReport(image: image, source: source.description, warnings: segmentation.warnings, table: table)

@@ -114,6 +114,22 @@ struct ChatCommandTests {
         #expect(FileManager.default.contents(atPath: scene.path("replayed.png")) == FileManager.default.contents(atPath: scene.path("cutout.png")))
     }
 
+    @Test("segments --show draws the numbered overlay and composite --show the cutout, in the protocol asked for")
+    func segmentsAndCompositeShowPictures() async throws {
+        let scene = try scene()
+        let segments = try await BlindsightProcess.run(["segments", scene.photo, "--show", "--images", "blocks"])
+        #expect(segments.status == 0, "\(segments.stderr)")
+        #expect(segments.stdout.contains("▀") && segments.stdout.contains("dog"))
+        let composite = try await BlindsightProcess.run([
+            "composite", scene.photo, "--keep", String(scene.dog), "--show", "--images", "kitty",
+            "--out", scene.path("c.png"), "--mask", scene.path("m.png"), "--preview", scene.path("p.png"),
+        ])
+        #expect(composite.status == 0, "\(composite.stderr)")
+        #expect(composite.stdout.contains("\u{1B}_Gf=100,a=T,q=2,"))
+        let plain = try await BlindsightProcess.run(["segments", scene.photo, "--show"])
+        #expect(!plain.stdout.contains("\u{1B}"), "auto draws nothing into a pipe")
+    }
+
     // MARK: - A pseudo-terminal
 
     /// Runs the chat in a pseudo-terminal with `environment`, answering `steps` (text to wait for, keys
