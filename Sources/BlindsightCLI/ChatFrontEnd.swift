@@ -107,7 +107,7 @@ struct ChatFrontEnd: Sendable {
         let reader = LineReader(completions: scene.table.rows.map { String($0.number) })
         await screen.show(marks())
         await screen.show(tableText)
-        await screen.hint("Enter: let the reasoner go on · text: a note for it · /ask QUESTION: ask the seer · /help")
+        await screen.hint("Enter: go on · text: a note for the reasoner · /ask Q: ask the seer · /help")
         return Session(
             screen: screen, user: ChatUser(reader: reader, screen: screen, local: local), calls: CallCanceller(),
             transcriptPath: transcriptPath)

@@ -78,7 +78,7 @@ struct LiveContinuation {
             ChatFrontEnd.Scene(
                 picture: session.picture, segmentation: session.segmentation, table: header.panoptic.table,
                 imagePath: session.imagePath, cutoutPath: outputs.cutout ?? "\(stem).cutout.png", maskPath: outputs.mask),
-            models: "reasoner \(reasonerSpec) · seer \(seerSpec)", roundLimit: header.refereeRules.maxRounds,
+            models: "reasoner \(reasonerSpec.model) · seer \(seerSpec.model)", roundLimit: header.refereeRules.maxRounds,
             transcriptPath: writer?.path)
         let engine = DialogueEngine(
             reasoner: reasoner, seer: seer,

@@ -119,7 +119,7 @@ struct RunCommand: AsyncParsableCommand {
             ChatFrontEnd.Scene(
                 picture: picture, segmentation: segmentation, table: table, imagePath: image, cutoutPath: cutoutPath,
                 maskPath: maskPath),
-            models: "reasoner \(reasonerSpec) · seer \(seerSpec)", roundLimit: maxRounds, transcriptPath: writer?.path)
+            models: "reasoner \(reasonerSpec.model) · seer \(seerSpec.model)", roundLimit: maxRounds, transcriptPath: writer?.path)
         let engine = DialogueEngine(
             reasoner: reasonerBackend, seer: seerBackend, seerImages: seerImages,
             observers: session.map { [$0.screen] + (writer.map { [$0] } ?? []) }

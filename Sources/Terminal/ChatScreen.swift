@@ -126,6 +126,8 @@ public actor ChatScreen: DialogueObserver {
             let text = "[round \(event.round)] \(event.role.rawValue) (cut short while thinking): "
                 + TerminalText.safe((event.reasoning ?? "").split(whereSeparator: \.isNewline).joined(separator: " "), keepNewlines: false)
             return [painter.paint(DisplayWidth.truncated(text, width: foldWidth), .dim)]
+        case .stopped where [.decided, .fallback].contains(event.stopReason):
+            return []  // the decision and its prompt say it
         case .reasonerTurn:
             var lines: [String] = []
             if let reasoning = event.reasoning, !reasoning.isEmpty { lines += thinking(reasoning, round: event.round) }

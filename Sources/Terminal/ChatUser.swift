@@ -57,8 +57,7 @@ public final class ChatUser: DialogueUser {
             await screen.show(await screen.statusLine())
             if case .decided(_, let canUndo) = moment {
                 await screen.hint(
-                    "Enter: accept and write the cutout · text: what to change · /keep N · /drop N"
-                        + (canUndo ? " · /undo" : "") + " · /help")
+                    "Enter: accept · text: what to change · /keep N · /drop N" + (canUndo ? " · /undo" : "") + " · /help")
             }
             let line = await reader.readLine(prompt: Self.prompt)
             if Task.isCancelled {

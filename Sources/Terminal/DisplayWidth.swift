@@ -54,8 +54,9 @@ public enum DisplayWidth {
         let indentWidth = of(indent)
         var lines: [String] = []
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = ""
-            var lineWidth = 0
+            // The paragraph's own leading spaces stay (an indented line stays indented).
+            var line = String(paragraph.prefix { $0 == " " }.prefix(width / 2))
+            var lineWidth = line.count
             var pendingSpace = false
             func breakLine() {
                 lines.append(line)

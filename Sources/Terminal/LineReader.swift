@@ -66,6 +66,7 @@ public final class LineReader: Sendable {
                     }
                     guard let raw = readline(prompt) else { return waiter.deliver(nil) }
                     defer { free(raw) }
+                    Self.stopEchoing()
                     let line = String(cString: raw)
                     if !line.trimmingCharacters(in: .whitespaces).isEmpty {
                         add_history(line)
@@ -78,6 +79,15 @@ public final class LineReader: Sendable {
             waiter.deliver(nil)
             restoreTerminal()
         }
+    }
+
+    /// Keys typed while the models stream are not echoed (an echoed Enter would break the live line);
+    /// they wait for the next prompt, and libedit echoes while it reads.
+    private static func stopEchoing() {
+        var settings = termios()
+        guard tcgetattr(STDIN_FILENO, &settings) == 0 else { return }
+        settings.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(STDIN_FILENO, TCSANOW, &settings)
     }
 
     /// Puts the terminal's settings back (libedit changes them while it reads a line).

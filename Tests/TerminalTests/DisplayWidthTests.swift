@@ -40,3 +40,9 @@ import Testing
         #expect(DisplayWidth.truncated("dog", width: 5) == "dog")
     }
 }
+
+extension DisplayWidthTests {
+    @Test func anIndentedParagraphStaysIndented() {
+        #expect(DisplayWidth.wrap("  the dog lies on the grass", width: 14, indent: "  ") == ["  the dog lies", "  on the grass"])
+    }
+}
