@@ -121,6 +121,7 @@ public struct DialogueEngine: Sendable {
                         userLeft: answer == .stop)
                 }
                 step = await apply(answer, to: &referee, user: user)
+                userWentOn = answer.endsThePrompt  // a refinement goes straight to the reasoner
                 continue
             case .askReasoner(let prompt):
                 if let user, !userWentOn {

@@ -25,23 +25,12 @@ extension Referee {
         default: throw .notNow("/ask waits for the reasoner's turn or a decision")
         }
         stateAfterUserQuestion = state
-        let number = QuestionNumber(index: askedQuestions.count, budget: roundLimit - 1)
-        let system = prompts.render(.seerSystem, PromptViews.SeerSystem(marks: rules.marks))
-        let wrapped = prompts.render(.seerQuestion, PromptViews.SeerQuestion(
-            questionIndex: number.index, questionBudget: number.budget, question: question,
-            width: task.imageWidth, height: task.imageHeight))
-        var prompt = SeerPrompt(
-            messages: [ChatMessage(role: .system, content: system), ChatMessage(role: .user, content: wrapped)],
-            question: question, number: number, round: round)
-        prompt.askedByUser = true
+        let index = askedQuestions.count + 1
+        let number = QuestionNumber(index: index, budget: max(roundLimit - 1, index))
+        let (prompt, messages) = seerExchange(question, number: number, askedByUser: true)
         state = .awaitingSeer(prompt)
-        return Step(
-            events: [
-                DialogueEvent(kind: .userQuestion, round: round, role: .user, to: .seer, content: question),
-                refereeEvent(system, template: .seerSystem, to: .seer),
-                refereeEvent(wrapped, template: .seerQuestion, to: .seer),
-            ],
-            action: .askSeer(prompt))
+        let asked = DialogueEvent(kind: .userQuestion, round: round, role: .user, to: .seer, content: question)
+        return Step(events: [asked] + messages, action: .askSeer(prompt))
     }
 
     /// The seer answered the user's question: the answer goes into the reasoner's conversation and

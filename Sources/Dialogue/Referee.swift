@@ -203,18 +203,29 @@ public struct Referee: Sendable {
     private mutating func forwardToSeer(_ question: String, events: [DialogueEvent]) -> Step {
         askedQuestions.append(question)
         let number = QuestionNumber(index: askedQuestions.count, budget: rules.questionBudget)
+        let (prompt, messages) = seerExchange(question, number: number, askedByUser: false)
+        state = .awaitingSeer(prompt)
+        return Step(events: events + messages, action: .askSeer(prompt))
+    }
+
+    /// The seer's conversation for one question (system message and the wrapped question; each
+    /// question is a fresh conversation) and the referee events recording both messages.
+    func seerExchange(
+        _ question: String, number: QuestionNumber, askedByUser: Bool
+    ) -> (prompt: SeerPrompt, events: [DialogueEvent]) {
         let system = prompts.render(.seerSystem, PromptViews.SeerSystem(marks: rules.marks))
         let wrapped = prompts.render(.seerQuestion, PromptViews.SeerQuestion(
             questionIndex: number.index, questionBudget: number.budget, question: question,
             width: task.imageWidth, height: task.imageHeight))
-        let prompt = SeerPrompt(
+        var prompt = SeerPrompt(
             messages: [ChatMessage(role: .system, content: system), ChatMessage(role: .user, content: wrapped)],
             question: question, number: number, round: round)
-        state = .awaitingSeer(prompt)
-        var events = events
-        events.append(refereeEvent(system, template: .seerSystem, to: .seer, question: number))
-        events.append(refereeEvent(wrapped, template: .seerQuestion, to: .seer, question: number))
-        return Step(events: events, action: .askSeer(prompt))
+        prompt.askedByUser = askedByUser
+        let recorded = askedByUser ? nil : number
+        return (prompt, [
+            refereeEvent(system, template: .seerSystem, to: .seer, question: recorded),
+            refereeEvent(wrapped, template: .seerQuestion, to: .seer, question: recorded),
+        ])
     }
 
     /// Refuses a turn with a corrective message. The first refusal in a round is free; a second one

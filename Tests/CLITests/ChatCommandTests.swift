@@ -23,14 +23,10 @@ struct ChatCommandTests {
     func scene() throws -> Scene {
         let folder = try TestData.temporaryFolder("chat")
         let synthetic = SyntheticScene(width: 160, height: 120)
-        let photo = folder.appendingPathComponent("photo.png").path
-        try ImageFile.writePNG(synthetic.image, toPath: photo)
-        try ImageFile.writePNG(
-            synthetic.segmentation.idMap.cocoPanopticImage(), toPath: folder.appendingPathComponent("photo.panoptic.png").path)
-        try synthetic.cocoSegmentsJSON(fileName: "photo.panoptic.png").write(to: folder.appendingPathComponent("photo.panoptic.json"))
+        let files = try synthetic.write(to: folder.path, stem: "photo", jpeg: false)
         let table = AreaTable(segmentation: synthetic.segmentation)
         return Scene(
-            folder: folder, photo: photo, dog: try #require(table.rows.first { $0.label == "dog" }?.number),
+            folder: folder, photo: files.image, dog: try #require(table.rows.first { $0.label == "dog" }?.number),
             person: try #require(table.rows.first { $0.label == "person" }?.number))
     }
 

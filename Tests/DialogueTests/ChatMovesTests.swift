@@ -148,8 +148,7 @@ import Testing
         let seer = ScriptedBackend("s", [.text("The frisbee is red.")])
         let user = ScriptedUser([
             .ask("What is red?"), .goOn,  // before round 1
-            .drop([9]), .keep([5]), .undo, .note("also the person"),  // at the first decision
-            .goOn,  // before round 2
+            .drop([9]), .keep([5]), .undo, .note("also the person"),  // at the first decision: the refinement goes on at once
             .drop([3]), .goOn,  // at the second decision: edit, then accept
         ])
         let log = EventLog()
@@ -157,6 +156,7 @@ import Testing
         let result = try await engine.run(try Fixtures.referee())
         #expect(result.outcome.decision?.foreground == [4] && !result.userLeft)
         #expect(user.refusals.count == 1 && user.refusals.first?.contains("9") == true)
+        #expect(user.rounds == [1, 1], "asked again after /ask, and not before the refinement's turn")
         #expect(seer.requests.count == 1 && reasoner.requests.count == 2)
         #expect(reasoner.requests.first?.messages.last?.content.contains("The frisbee is red.") == true)
         #expect(reasoner.requests.last?.messages.last?.content.contains("also the person") == true)
