@@ -211,4 +211,22 @@ struct ChatCommandTests {
         #expect(recorded.suffix(2) == ["interrupted", "stopped"])
         #expect(server.requests(to: "/api/chat").count == 3)
     }
+
+    @Test("Tab completes commands, the history is kept in XDG_STATE_HOME, Ctrl-D leaves")
+    func tabCompletionHistoryAndCtrlD() async throws {
+        let scene = try scene()
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        let state = scene.path("state")
+        let (screen, status) = try await runInTerminal(
+            scene, transcript: scene.path("t.jsonl"), server: server,
+            environment: ["TERM": "xterm-256color", "XDG_STATE_HOME": state],
+            steps: [("you> ", "/he\t\r"), ("/quit ", ""), ("you> ", "\u{04}")])
+        #expect(status == 130, "\(screen.suffix(600))")
+        #expect(screen.contains("/help "), "Tab completed /he")
+        #expect(screen.contains("to continue: blindsight chat --resume"))
+        let history = try String(contentsOfFile: state + "/blindsight/history", encoding: .utf8)
+        #expect(history.contains("/help"))
+        #expect(server.requests(to: "/api/chat").isEmpty, "no model was asked anything")
+    }
 }
