@@ -76,7 +76,7 @@ struct ReplyPrinter {
                 writeError("\n")
                 reasoningOpen = false
             }
-            FileHandle.standardOutput.write(Data(delta.content.utf8))
+            FileHandle.standardOutput.write(Data(TerminalText.safe(delta.content).utf8))
             contentEndsWithNewline = delta.content.hasSuffix("\n")
         }
     }
@@ -93,7 +93,8 @@ struct ReplyPrinter {
     func note(_ text: String) { writeError(text + "\n") }
 
     private func writeError(_ text: String) {
-        let styled = dim ? "\u{1B}[2m\(text)\u{1B}[0m" : text
+        let safe = TerminalText.safe(text)
+        let styled = dim ? "\u{1B}[2m\(safe)\u{1B}[0m" : safe
         FileHandle.standardError.write(Data(styled.utf8))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlindsightCore
 import Foundation
 import Transcripts
 
@@ -25,7 +26,7 @@ struct TranscriptsCommand: AsyncParsableCommand {
         func run() async throws {
             let folder = directory ?? TranscriptLocation.defaultDirectory()
             let listing = TranscriptSummary.list(directory: folder, limit: max(limit, 0))
-            for problem in listing.problems { StandardError.write("blindsight: skipped \(problem)") }
+            for problem in listing.problems { StandardError.write("blindsight: skipped \(TerminalText.safe(problem))") }
             guard !listing.rows.isEmpty else {
                 print("no transcripts in \(folder)")
                 return
@@ -37,7 +38,8 @@ struct TranscriptsCommand: AsyncParsableCommand {
                     row.outcome, (row.path as NSString).lastPathComponent,
                 ]
             }
-            print(TextTable.render([header] + rows))
+            // Image names, models and labels come from files: shown, never obeyed.
+            print(TextTable.render([header] + rows.map { $0.map { TerminalText.safe($0, keepNewlines: false) } }))
         }
 
         private static let dateFormat = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC") ?? .current)

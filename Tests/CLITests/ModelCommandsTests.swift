@@ -42,6 +42,18 @@ struct ModelCommandsTests {
         #expect(sent.width == 200 && sent.height == 150)
     }
 
+    @Test("ask shows escape sequences in the answer and the reasoning as text, never obeys them")
+    func askNeutralisesEscapes() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(.ollamaStream(content: "A dog.\u{1B}]52;c;ZXZpbA==\u{07}\u{1B}[2J", thinking: "\u{1B}]0;title\u{07}"))
+        let result = try await BlindsightProcess.run(
+            ["ask", try photo(), "What is this?"], environment: ["OLLAMA_HOST": server.baseURL, "NO_COLOR": "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "A dog.␛]52;c;ZXZpbA==␇␛[2J\n")
+        #expect(result.stderr.hasPrefix("␛]0;title␇\n"))
+    }
+
     @Test("a server error exits 4 with one line that names the server and hides the key")
     func askServerErrorHidesKey() async throws {
         let server = try await FakeModelServer()
