@@ -98,9 +98,12 @@ struct ChatCommandTests {
         let transcript = scene.path("edited.jsonl")
         let result = try await BlindsightProcess.run(
             arguments(scene, transcript: transcript), environment: ["OLLAMA_HOST": server.baseURL],
-            input: "\n/keep \(scene.person)\n/keep 99\n")
+            input: "\n/save \(scene.photo)\n/save \(scene.path("saved.png"))\n/keep \(scene.person)\n/keep 99\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("error: 99 not in the table"))
+        #expect(result.stdout.contains("error: refusing to overwrite the input"))
+        #expect(try ImageDecoder.decodeFile(atPath: scene.photo).format == .rgb8, "the photo is untouched")
+        #expect(result.stdout.contains("wrote cutout: \(scene.path("saved.png"))"))
         let mask = try ImageDecoder.decodeFile(atPath: scene.path("mask.png"))
         let ids = SyntheticScene(width: 160, height: 120).segmentation.idMap.ids
         let kept = ids.filter { $0 == UInt32(SyntheticScene.dogID) || $0 == UInt32(SyntheticScene.personID) }.count
