@@ -13,6 +13,8 @@ import PackageDescription
 /// - `Compositor`: keep-set -> mask -> cutout, and the Set-of-Mark overlay.
 /// - `Dialogue`: the referee state machine, the engine, prompts, the baseline policy, events.
 /// - `Transcripts`: the JSONL transcript format, writer, reader, replay.
+/// - `Session`: the scene (photo + segmentation + area table + notes), the one dialogue driver (start,
+///   resume, fork), the one decision -> outputs path and the overwrite guard, for every front-end.
 /// - `Terminal`: what reaches a person's terminal: safe text, colours, wrapping by display width, the
 ///   dialogue's screen, inline images (kitty, iTerm2, sixel, half-blocks), line editing (libedit).
 /// - `BlindsightCLI`: the command tree; `blindsight` is a thin entry point over it.
@@ -61,20 +63,23 @@ let package = Package(
             name: "Transcripts",
             dependencies: ["BlindsightCore", "Imaging", "Dialogue", "ModelClients", "Panoptic", "Compositor"]),
         .target(
+            name: "Session",
+            dependencies: ["BlindsightCore", "Imaging", "ModelClients", "Panoptic", "Compositor", "Dialogue", "Transcripts"]),
+        .target(
             name: "Terminal",
             dependencies: ["BlindsightCore", "Imaging", "Panoptic", "Compositor", "Dialogue", "Transcripts", "CEdit"]),
         .target(
             name: "BlindsightCLI",
             dependencies: [
                 "BlindsightCore", "Imaging", "HTTPTransport", "ModelClients", "Panoptic", "Compositor", "Dialogue",
-                "Transcripts", "Terminal", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Transcripts", "Session", "Terminal", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "blindsight", dependencies: ["BlindsightCLI"]),
         .executableTarget(
             name: "blindsight-bench",
             dependencies: [
                 "BlindsightCore", "Imaging", "Panoptic", "Compositor", "ModelClients", "HTTPTransport",
-                "Dialogue", "Transcripts", "Terminal", "TestSupport",
+                "Dialogue", "Transcripts", "Session", "Terminal", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -95,6 +100,7 @@ let package = Package(
         .testTarget(name: "CompositorTests", dependencies: ["Compositor", "TestSupport"]),
         .testTarget(name: "DialogueTests", dependencies: ["Dialogue", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "TestSupport"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["BlindsightCLI", "TestSupport"]),
     ]

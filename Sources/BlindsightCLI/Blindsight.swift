@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlindsightCore
 
 /// The root of the `blindsight` command tree. Each subcommand lives in its own file and stays thin:
 /// it parses flags, calls a library, and prints.
@@ -24,9 +25,4 @@ public struct Blindsight: AsyncParsableCommand {
     )
 
     public init() {}
-}
-
-/// The program's version, recorded in transcripts and printed by `--version`.
-public enum BlindsightVersion {
-    public static let current = "0.1.0"
 }

@@ -1,38 +1,28 @@
 import ArgumentParser
 import BlindsightCore
+import Compositor
 import Dialogue
 import Foundation
 import Imaging
+import ModelClients
 import Panoptic
+import Session
 import Synchronization
 import Terminal
+import Transcripts
 
 /// What `chat` adds to a dialogue run: the screen, the user at the prompt, the pictures, and Ctrl-C
-/// that cancels one model call at a time. Made by ``ChatCommand``, used by the run and resume paths.
+/// that cancels one model call at a time. Made by ``ChatCommand``, used by `run`'s start and resume paths.
 struct ChatFrontEnd: Sendable {
     var showThinking: Bool
     var showPrompts: Bool
     var pictures: ScenePictures
-
-    /// The scene the chat shows.
-    struct Scene: Sendable {
-        var picture: Image
-        var segmentation: PanopticSegmentation
-        var table: AreaTable
-        /// The photo's path: `/save` never writes over it.
-        var imagePath: String
-        /// Where `/save` and acceptance write the cutout and the mask.
-        var cutoutPath: String
-        var maskPath: String?
-    }
 
     /// The parts of a chat once its scene is loaded.
     struct Session: Sendable {
         let screen: ChatScreen
         let user: ChatUser
         let calls: CallCanceller
-        /// The transcript, for the resume command (nil with `--no-transcript`).
-        let transcriptPath: String?
 
         /// Runs the dialogue with chat Ctrl-C: once cancels the model call in flight (or, at the prompt,
         /// says how to leave); twice within a second leaves (the dialogue records the interruption).
@@ -62,7 +52,7 @@ struct ChatFrontEnd: Sendable {
         }
 
         /// Says how to continue the session, for a user who leaves before it is finished.
-        func sayHowToResume() async {
+        func sayHowToResume(_ transcriptPath: String?) async {
             guard let transcriptPath else {
                 await screen.hint("the session was not saved (--no-transcript), so it cannot be resumed")
                 return
@@ -76,53 +66,54 @@ struct ChatFrontEnd: Sendable {
         }
     }
 
-    /// Opens the chat on `scene`: prints the area table and the numbered overlay, and prepares the
-    /// user's prompt (commands, Tab completion of segment numbers, history).
-    func open(
-        _ scene: Scene, models: String, roundLimit: Int, transcriptPath: String?
-    ) async -> Session {
+    /// "reasoner qwen3:8b · seer gemma3:12b" for the status line: the flags, else the recorded models
+    /// (a resumed chat), else the configuration's.
+    static func modelNames(_ choice: ModelChoice, config: BlindsightConfig, recorded: TranscriptHeader?) -> String {
+        func name(_ flag: String?, role: String, configured: ModelSpec) -> String {
+            if let flag { return (try? ModelSpec(parsing: flag).model) ?? flag }
+            return recorded?.model(role: role)?.model ?? configured.model
+        }
+        return "reasoner \(name(choice.reasoner, role: "reasoner", configured: config.reasoner.value)) · "
+            + "seer \(name(choice.seer, role: "seer", configured: config.seer.value))"
+    }
+
+    /// Opens the chat on `scene`: draws the numbered overlay, prints the area table, and prepares the
+    /// user's prompt (commands, Tab completion of segment numbers, history). `outputs` is what
+    /// acceptance writes; `/save` writes it too.
+    func open(_ scene: Scene, outputs: OutputRequest, roundLimit: Int, models: String) async throws -> Session {
         let terminal = TerminalSettings.standardOutput()
+        let picture = try scene.image()
         let pictures = pictures
-        let write: @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }
-        let renderer = DialogueTextRenderer(colour: terminal.colour, table: scene.table)
         let screen = ChatScreen(
             settings: ChatScreen.Settings(
                 terminal: terminal, showThinking: showThinking, showPrompts: showPrompts, models: models),
-            renderer: renderer, roundLimit: roundLimit,
+            renderer: DialogueTextRenderer(colour: terminal.colour, table: scene.table), roundLimit: roundLimit,
             preview: { decision in
-                (try? pictures.cutout(keeping: decision.sourceIDs, picture: scene.picture, segmentation: scene.segmentation)) ?? ""
+                (try? pictures.cutout(keeping: decision.sourceIDs, picture: picture, segmentation: scene.segmentation)) ?? ""
             },
-            write: write)
+            write: { FileHandle.standardOutput.write(Data($0.utf8)) })
         let tableText = TerminalText.safe(scene.table.renderText())
-        let marks: @Sendable () -> String = {
-            (try? pictures.marks(picture: scene.picture, segmentation: scene.segmentation, table: scene.table)) ?? ""
-        }
+        let overlay = pictures.protocol == .none ? "" : try pictures.draw(try SeerAttachments.overlay(of: scene))
         let local = ChatLocalCommands(
             table: { tableText },
-            marks: {
-                let drawn = marks()
-                return drawn.isEmpty ? "pictures are off (--images none, or not a terminal); use /table" : drawn
-            },
-            save: { decision, path in Self.save(decision, scene: scene, to: path) })
+            marks: { overlay.isEmpty ? "pictures are off (--images none, or not a terminal); /table lists the segments" : overlay },
+            save: { decision, path in Self.save(decision, scene: scene, outputs: outputs, to: path) })
         let reader = LineReader(completions: scene.table.rows.map { String($0.number) })
-        await screen.show(marks())
+        await screen.show(overlay)
         await screen.show(tableText)
         await screen.hint("Enter: go on · text: a note for the reasoner · /ask Q: ask the seer · /help")
-        return Session(
-            screen: screen, user: ChatUser(reader: reader, screen: screen, local: local), calls: CallCanceller(),
-            transcriptPath: transcriptPath)
+        return Session(screen: screen, user: ChatUser(reader: reader, screen: screen, local: local), calls: CallCanceller())
     }
 
-    /// `/save [PATH]`: the cutout (and mask) of the current decision, written now.
-    private static func save(_ decision: Decision, scene: Scene, to path: String?) -> String {
+    /// `/save [PATH]`: the outputs of the current decision, written now (to PATH: the cutout only),
+    /// through the same guarded path as acceptance.
+    private static func save(_ decision: Decision, scene: Scene, outputs: OutputRequest, to path: String?) -> String {
         do {
-            try OutputNaming.checkDistinct(input: scene.imagePath, outputs: [path ?? scene.cutoutPath])
-            let files = try CutoutWriter.write(
-                decision: decision, segmentation: scene.segmentation, image: scene.picture,
-                cutoutPath: path ?? scene.cutoutPath, maskPath: path == nil ? scene.maskPath : nil)
-            return files.map { "wrote \($0.purpose): \(TerminalText.safe($0.path))" }.joined(separator: "\n")
+            let request = path.map { OutputRequest(cutout: $0, options: outputs.options, effort: outputs.effort) } ?? outputs
+            let written = try OutputPlan.checked(request, scene: scene).write(keeping: KeepSet(sourceIDs: decision.sourceIDs))
+            return written.files.map { "wrote \($0.purpose): \(TerminalText.safe($0.path))" }.joined(separator: "\n")
         } catch {
-            let message = (error as? any UserFacingError)?.message ?? (error as? ValidationError)?.message ?? "\(error)"
+            let message = (error as? any UserFacingError)?.message ?? "\(error)"
             return "error: " + TerminalText.safe(message, keepNewlines: false)
         }
     }

@@ -52,10 +52,3 @@ public enum Interrupts {
         }
     }
 }
-
-/// The user pressed Ctrl-C. Exit status 130.
-public struct InterruptedError: UserFacingError, Equatable {
-    public init() {}
-    public var message: String { "interrupted" }
-    public var exitStatus: ExitStatus { .interrupted }
-}

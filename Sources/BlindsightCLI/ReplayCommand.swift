@@ -4,7 +4,9 @@ import Compositor
 import Dialogue
 import Foundation
 import Imaging
+import ModelClients
 import Panoptic
+import Session
 import Terminal
 import Transcripts
 
@@ -19,7 +21,11 @@ struct ReplayCommand: AsyncParsableCommand {
             The image is found at the recorded path (as recorded, or relative to the transcript's folder) \
             or given with --image; its sha256 must match the transcript's (else exit 3). The segmentation \
             comes from --panoptic, else the sidecar files beside the image (photo.panoptic.png + \
-            photo.panoptic.json), else the recorded source.
+            photo.panoptic.json), else the recorded source. \
+            Any of --out, --mask, --preview, --marks-out recomposes the recorded decision; the cutout goes \
+            to --out, else beside the photo (photo.cutout.png), as with run. --live-from K forks after a \
+            printed event #K before the decision and writes what run would write. \
+            No output may be an input (the transcript, the photo, the segmentation files) or another output.
             Exit codes: 0 success; 1 --rerun found a divergence (or a different decision); 2 usage; \
             3 bad input (unreadable or unsupported transcript, image mismatch); 4 model failure \
             (--live-from); 5 no decision to recompose.
@@ -40,7 +46,9 @@ struct ReplayCommand: AsyncParsableCommand {
     /// `--panoptic`, `--segments`, `--categories`: the segmentation, when not beside the image.
     @OptionGroup var source: PanopticOptions
 
-    @OptionGroup var outputs: ReplayOutputOptions
+    /// `--out`, `--mask`, `--preview`, `--marks-out` and the compositing options: recompose the
+    /// recorded decision (with any of them), or where `--live-from` writes.
+    @OptionGroup var outputs: OutputOptions
 
     @Flag(help: "Run the current referee again against the recorded replies; report where the requests differ.")
     var rerun = false
@@ -48,7 +56,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Prompt template folder for --rerun (default: prompts/default).")
     var prompts: String?
 
-    @Option(name: .customLong("live-from"), help: "Keep events up to #K and continue with live models into a new transcript.")
+    @Option(name: .customLong("live-from"), help: "Keep events up to #K (a number replay prints) and continue with live models into a new transcript.")
     var liveFrom: Int?
 
     /// With --live-from: the models to continue with (default: the recorded ones).
@@ -66,32 +74,43 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let recorded = try TranscriptReader.read(path: transcript)
-        for note in recorded.notes { StandardError.write("blindsight: \(transcript): \(note)") }
+        SessionPrinting.notes(recorded)
         if rerun {
             return try await ReplayRerun.run(
-                recorded, imageOverride: image, panoptic: source.panoptic, segments: source.segments,
-                categories: source.categories, prompts: prompts, quiet: quiet)
+                recorded, imageOverride: image, choice: source.choice, prompts: prompts, quiet: quiet)
         }
         if let liveFrom {
-            return try await LiveContinuation.fork(
-                recorded, through: liveFrom, session: try await session(recorded), models: models, transcript: newTranscript,
-                outputs: outputs.request, quiet: quiet)
+            try ForkPoints.check(liveFrom, in: recorded)
+            let scene = try await scene(recorded)
+            let printer = SequencedPrinter(recorded.header)
+            let session = DialogueRun(
+                config: try BlindsightConfig.load(), models: models.choice, transcript: newTranscript.target,
+                outputs: outputs.request(), observers: [printer],
+                notify: SessionPrinting.notices(printer: printer, quiet: quiet))
+            let result = try await Interrupts.cancellingOnInterrupt {
+                try await session.fork(recorded, through: liveFrom, scene: scene)
+            }
+            return try result.check()
         }
         if !quiet {
             try await TranscriptPlayer.play(recorded.events, speed: speed, to: SequencedPrinter(recorded.header))
         }
-        guard outputs.any else { return }
+        let request = outputs.request()
+        guard request.namesAFile else { return }
         guard let decision = recorded.decision else { throw TranscriptError.noDecision(path: transcript) }
-        for file in try await session(recorded).writeOutputs(decision, outputs.request, defaultCutout: nil) {
-            print("wrote \(file.purpose): \(file.path)")
+        let scene = try await scene(recorded)
+        let plan = try OutputPlan.checked(request, scene: scene, inputs: [NamedFile("the transcript", transcript)])
+        let written = try await Interrupts.cancellingOnInterrupt {
+            try plan.write(keeping: KeepSet(sourceIDs: decision.sourceIDs))
         }
+        SessionPrinting.written(written)
     }
 
-    /// The recorded image and its segmentation, for recomposing or continuing.
-    private func session(_ recorded: Transcript) async throws -> ReplaySession {
-        try await ReplaySession(
-            recorded, imageOverride: image, panoptic: source.panoptic, segments: source.segments,
-            categories: source.categories)
+    /// The recorded image and its segmentation, for recomposing or continuing; its notes printed.
+    private func scene(_ recorded: Transcript) async throws -> Scene {
+        let scene = try await Scene.load(recordedIn: recorded, imageOverride: image, choice: source.choice)
+        SessionPrinting.notes(scene)
+        return scene
     }
 }
 
@@ -109,29 +128,5 @@ struct SequencedPrinter: DialogueObserver {
         guard let first = lines.first else { return }
         print("#\(event.sequence) " + first)
         for line in lines.dropFirst() { print(line) }
-    }
-}
-
-/// Where replay gets the segmentation: `--panoptic`, else the sidecar files beside the image, else
-/// the source the transcript recorded.
-enum ReplaySegmentation {
-    static func source(
-        for transcript: Transcript, imagePath: String, panoptic: String?, segments: String?, categories: CategorySet?
-    ) throws -> any PanopticSource {
-        if panoptic == nil, segments == nil, FilePanopticSource.sidecar(forImageAt: imagePath) == nil {
-            let recorded = transcript.header.panoptic.source
-            let candidates = [recorded, ((imagePath as NSString).deletingLastPathComponent as NSString)
-                .appendingPathComponent((recorded as NSString).lastPathComponent)]
-            if recorded.hasPrefix("http://") || recorded.hasPrefix("https://") {
-                return try PanopticSourceResolver.resolve(
-                    panoptic: recorded, segments: nil, imagePath: imagePath, categories: categories)
-            }
-            if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
-                return try PanopticSourceResolver.resolve(
-                    panoptic: found, segments: nil, imagePath: imagePath, categories: categories)
-            }
-        }
-        return try PanopticSourceResolver.resolve(
-            panoptic: panoptic, segments: segments, imagePath: imagePath, categories: categories)
     }
 }

@@ -1,11 +1,9 @@
 import ArgumentParser
 import BlindsightCore
-import Compositor
 import Dialogue
 import Foundation
-import Imaging
 import ModelClients
-import Panoptic
+import Session
 import Terminal
 import Transcripts
 
@@ -15,6 +13,9 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run one dialogue between the reasoner and the seer and write the cutout.",
         discussion: """
+            The cutout goes to --out, else beside the photo (photo.cutout.png); --mask, --preview and \
+            --marks-out add files. No output may be an input (the photo, the id map, the segments JSON, \
+            a background image, the transcript resumed) or another output (exit 2, nothing written). \
             Exit codes: 0 with a decision (the reasoner's or the baseline fallback), 2 usage, 3 bad input, \
             4 a model server failed, 5 no decision (with --no-fallback), 130 interrupted.
             """)
@@ -28,11 +29,8 @@ struct RunCommand: AsyncParsableCommand {
     /// `--reasoner SPEC` (provider:model, or `baseline` for no model at all) and `--seer SPEC`.
     @OptionGroup var models: ModelSelectionOptions
 
-    @Option(help: "The segmentation: an id map PNG or a panoptic service URL (default: IMAGE's sidecar files).")
-    var panoptic: String?
-
-    @Option(help: "The segments JSON for --panoptic FILE.png (default: beside the map).")
-    var segments: String?
+    /// `--panoptic`, `--segments`, `--categories`.
+    @OptionGroup var panoptic: PanopticOptions
 
     @Option(help: "Reasoner turns in all, the decision round included (the question budget is one less).")
     var maxRounds: Int = 5
@@ -49,11 +47,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The prompt template folder (default: prompts/default).")
     var prompts: String?
 
-    @Option(help: "Where to write the cutout PNG (default: IMAGE-NAME.cutout.png in the current folder).")
-    var out: String?
-
-    @Option(help: "Where to write the mask PNG (default: IMAGE-NAME.mask.png in the current folder).")
-    var mask: String?
+    /// `--out`, `--mask`, `--preview`, `--marks-out` and the compositing options.
+    @OptionGroup var outputs: OutputOptions
 
     /// `--transcript PATH` / `--no-transcript` (issue 6).
     @OptionGroup var transcript: TranscriptOptions
@@ -71,124 +66,59 @@ struct RunCommand: AsyncParsableCommand {
         try await execute(chat: nil)
     }
 
-    /// Runs the dialogue; with `chat`, the user is in it (``ChatFrontEnd``).
+    /// Runs the dialogue; with `chat`, the user is in it (``ChatFrontEnd``: the screen, the prompt,
+    /// the pictures and a Ctrl-C that cancels one model call at a time).
     func execute(chat: ChatFrontEnd?) async throws {
-        if let resume { return try await resumeSession(resume, chat: chat) }
+        let config = try BlindsightConfig.load()
+        if let resume {
+            let parent = try TranscriptReader.read(path: resume)
+            SessionPrinting.notes(parent)
+            let scene = try await Scene.load(recordedIn: parent, imageOverride: image, choice: panoptic.choice)
+            SessionPrinting.notes(scene)
+            let printer = SequencedPrinter(parent.header)
+            let front = try await chat?.open(
+                scene, outputs: outputs.request(), roundLimit: parent.header.refereeRules.maxRounds,
+                models: ChatFrontEnd.modelNames(models.choice, config: config, recorded: parent.header))
+            let session = dialogue(config: config, chat: front, printer: printer)
+            return try await run(front) { try await session.resume(parent, scene: scene) }
+        }
         guard let image else { return }
-        let config = try models.loadConfiguration()
-        let reasonerSpec = config.reasoner.value
-        let seerSpec = config.seer.value
-        let usesModels = reasonerSpec.provider != ModelSpec.baselineProvider
-        let templates = try PromptTemplates(directory: try promptsDirectory())
-
-        let imageBytes = try readBytes(image)
-        let picture = try ImageDecoder.decode(imageBytes, name: image)
-        let source = try PanopticSourceResolver.resolve(panoptic: panoptic, segments: segments, imagePath: image)
-        let segmentation = try await source.segmentation(forImageAt: image, image: picture, imageBytes: imageBytes)
-        let table = AreaTable(segmentation: segmentation)
-
-        let rules = RefereeRules(
-            maxRounds: maxRounds, allowFallback: !noFallback, marks: marks,
-            structuredOutput: config.settings(for: reasonerSpec).structuredOutput
-                ?? RefereeRules.structuredOutputByDefault(model: reasonerSpec.model))
-        let task = DialogueTask(
-            instruction: instruction, imageName: (image as NSString).lastPathComponent, imageWidth: picture.width,
-            imageHeight: picture.height, table: table)
-        let referee = Referee(task: task, rules: rules, prompts: templates)
-
-        let seerImages = usesModels
-            ? try SeerAttachments.make(
-                picture: picture, segmentation: segmentation, table: table, marks: marks,
-                maxSide: config.seerImageMaxSide.value)
-            : []
-        let reasonerBackend = usesModels ? try BackendFactory.makeBackend(for: reasonerSpec, config: config) : nil
-        let seerBackend = usesModels ? try BackendFactory.makeBackend(for: seerSpec, config: config) : nil
-        let writer = try transcript.openWriter(for: TranscriptRecording.header(
-            imagePath: image, imageBytes: imageBytes, width: picture.width, height: picture.height,
-            panopticSource: source, segmentation: segmentation, table: table,
-            models: [
-                TranscriptRecording.model(role: .reasoner, backend: reasonerBackend, spec: reasonerSpec, config: config),
-                TranscriptRecording.model(role: .seer, backend: seerBackend, spec: seerSpec, config: config),
-            ],
-            prompts: templates, rules: rules, instruction: instruction, seerImageMaxSide: config.seerImageMaxSide.value))
-        defer { writer?.close() }
-        let stem = ((image as NSString).lastPathComponent as NSString).deletingPathExtension
-        let cutoutPath = out ?? "\(stem).cutout.png"
-        let maskPath = mask ?? "\(stem).mask.png"
-        let session = await chat?.open(
-            ChatFrontEnd.Scene(
-                picture: picture, segmentation: segmentation, table: table, imagePath: image, cutoutPath: cutoutPath,
-                maskPath: maskPath),
-            models: "reasoner \(reasonerSpec.model) · seer \(seerSpec.model)", roundLimit: maxRounds, transcriptPath: writer?.path)
-        let engine = DialogueEngine(
-            reasoner: reasonerBackend, seer: seerBackend, seerImages: seerImages,
-            observers: session.map { [$0.screen] + (writer.map { [$0] } ?? []) }
-                ?? assembleObservers(table: table, writer: writer),
-            user: session?.user, calls: session?.calls)
-
-        let dialogue: @Sendable () async throws -> DialogueEngine.Result = { try await engine.run(referee) }
-        var result: DialogueEngine.Result
-        if let session {
-            result = try await session.run(dialogue)
-        } else {
-            result = try await Interrupts.cancellingOnInterrupt(dialogue)
-        }
-        let outcome = result.outcome
-        if let failure = result.failure { throw failure }
-        if outcome.stopReason == .cancelled || result.userLeft {
-            await session?.sayHowToResume()
-            throw InterruptedError()
-        }
-        guard let decision = outcome.decision else { throw NoDecisionError(stopReason: outcome.stopReason) }
-        let files = try CutoutWriter.write(
-            decision: decision, segmentation: segmentation, image: picture, cutoutPath: cutoutPath, maskPath: maskPath)
-        await engine.recordOutputs(files, after: &result)
-        try TranscriptRecording.finish(writer)
-    }
-
-    /// Everyone who receives the run's events. Add transcript writers and metrics here.
-    private func assembleObservers(table: AreaTable, writer: TranscriptWriter?) -> [any DialogueObserver] {
-        let terminal = DialogueTextRenderer.colourSuitsStandardOutput()
-        let renderer = DialogueTextRenderer(colour: terminal, table: table)
+        let scene = try await Scene.load(imagePath: image, choice: panoptic.choice)
+        SessionPrinting.notes(scene)
+        let start = DialogueStart(
+            scene: scene, instruction: instruction, maxRounds: maxRounds, marks: marks, allowFallback: !noFallback,
+            prompts: try SessionPrompts.load(prompts))
+        let colour = DialogueTextRenderer.colourSuitsStandardOutput()
         // Unbuffered, so live pieces show at once.
-        let printer = DialoguePrinter(renderer: renderer, live: stream ?? terminal) { text in
-            FileHandle.standardOutput.write(Data(text.utf8))
+        let printer = DialoguePrinter(renderer: DialogueTextRenderer(colour: colour, table: scene.table), live: stream ?? colour) {
+            FileHandle.standardOutput.write(Data($0.utf8))
         }
-        return [printer] + (writer.map { [$0] } ?? [])
+        let front = try await chat?.open(
+            scene, outputs: outputs.request(), roundLimit: maxRounds,
+            models: ChatFrontEnd.modelNames(models.choice, config: config, recorded: nil))
+        let session = dialogue(config: config, chat: front, printer: printer)
+        try await run(front) { try await session.start(start) }
     }
 
-    /// `--resume T.jsonl`: the recorded image (or IMAGE), segmentation and prompts; the recorded models
-    /// unless --reasoner/--seer say otherwise; a new transcript naming the old one.
-    private func resumeSession(_ path: String, chat: ChatFrontEnd?) async throws {
-        let parent = try TranscriptReader.read(path: path)
-        for note in parent.notes { StandardError.write("blindsight: \(path): \(note)") }
-        let session = try await ReplaySession(parent, imageOverride: image, panoptic: panoptic, segments: segments)
-        try await LiveContinuation.resume(
-            parent, session: session, models: models, transcript: transcript,
-            outputs: OutputRequest(cutout: out, mask: mask), chat: chat)
-    }
-
-    private func promptsDirectory() throws -> String {
-        if let prompts { return prompts }
-        guard let found = PromptTemplates.defaultDirectory() else {
-            throw PromptError(message: "no prompts/default folder found in the current folder or beside the program; give --prompts DIR")
+    /// Runs `dialogue` with Ctrl-C cancelling it (`run`) or one model call at a time (`chat`), and
+    /// exits as its result says; a chat left before it was finished says how to resume it.
+    private func run(
+        _ front: ChatFrontEnd.Session?, _ dialogue: @escaping @Sendable () async throws -> DialogueRunResult
+    ) async throws {
+        guard let front else { return try await Interrupts.cancellingOnInterrupt(dialogue).check() }
+        let result = try await front.run(dialogue)
+        if result.outcome.stopReason == .cancelled || result.userLeft {
+            await front.sayHowToResume(result.transcriptPath)
         }
-        return found
+        try result.check()
     }
 
-    private func readBytes(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ImageError(.readFailed, file: path, detail: "no such file, or not readable")
-        }
-        return [UInt8](data)
+    private func dialogue(
+        config: BlindsightConfig, chat: ChatFrontEnd.Session?, printer: any DialogueObserver
+    ) -> DialogueRun {
+        DialogueRun(
+            config: config, models: models.choice, transcript: transcript.target, outputs: outputs.request(),
+            observers: [chat?.screen ?? printer], user: chat?.user, calls: chat?.calls,
+            notify: SessionPrinting.notices(printer: chat?.screen ?? printer, quiet: false))
     }
-}
-
-/// The dialogue ended without a decision the user allowed.
-struct NoDecisionError: UserFacingError {
-    var stopReason: StopReason
-    var message: String {
-        "the dialogue ended without a decision (\(stopReason.rawValue)); no cutout was written (drop --no-fallback to apply the baseline policy)"
-    }
-    var exitStatus: ExitStatus { .noDecision }
 }

@@ -4,6 +4,7 @@ import Compositor
 import Foundation
 import Imaging
 import Panoptic
+import Session
 import Terminal
 
 /// `blindsight segments IMAGE [--panoptic FILE|URL] [--segments FILE.json] [--categories FILE] [--json] [--row-cap N]
@@ -44,21 +45,20 @@ struct SegmentsCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard rowCap >= 1 else { throw ValidationError("--row-cap must be at least 1") }
-        if let marks { try OutputNaming.checkDistinct(input: image, outputs: [marks]) }
     }
 
     func run() async throws {
-        let (segmentation, source, photo) = try await panoptic.segmentation(forImageAt: image)
-        let table = AreaTable(segmentation: segmentation)
+        let scene = try await Scene.load(imagePath: image, choice: panoptic.choice)
+        SessionPrinting.notes(scene)
+        let table = scene.table
         if let marks {
-            try ImageFile.writePNG(MarkOverlay.render(image: photo, idMap: segmentation.idMap, table: table), toPath: marks)
+            try OutputGuard.check(outputs: [NamedFile("the marks", marks)], inputs: scene.inputFiles)
+            try ImageFile.writePNG(try SeerAttachments.overlay(of: scene), toPath: marks)
             StandardError.write("blindsight: marks: \(marks)")
         }
-        if show {
-            FileHandle.standardOutput.write(Data(try images.pictures().marks(picture: photo, segmentation: segmentation, table: table).utf8))
-        }
+        if show { FileHandle.standardOutput.write(Data(try images.pictures().draw(try SeerAttachments.overlay(of: scene)).utf8)) }
         if json {
-            let report = SegmentsReport(image: image, source: source.description, warnings: segmentation.warnings, table: table)
+            let report = SegmentsReport(image: image, source: scene.source.description, warnings: scene.notes, table: table)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -91,21 +91,6 @@ struct PanopticOptions: ParsableArguments {
                                valueName: "file.json"))
     var categories: String?
 
-    /// Decodes the image, resolves the source, fetches the segmentation fitted to the image, and
-    /// prints the segmentation's warnings on stderr. Returns the decoded image too.
-    func segmentation(forImageAt imagePath: String) async throws -> (PanopticSegmentation, any PanopticSource, Image) {
-        let bytes: [UInt8]
-        do {
-            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: imagePath)))
-        } catch {
-            throw ImageError(.readFailed, file: imagePath, detail: (error as NSError).localizedFailureReason ?? "unreadable")
-        }
-        let decoded = try ImageDecoder.decode(bytes, name: imagePath)
-        let categorySet = try categories.map { path throws(PanopticError) in try CategorySet.load(path: path) }
-        let source = try PanopticSourceResolver.resolve(
-            panoptic: panoptic, segments: segments, imagePath: imagePath, categories: categorySet)
-        let segmentation = try await source.segmentation(forImageAt: imagePath, image: decoded, imageBytes: bytes)
-        for warning in segmentation.warnings { StandardError.write("blindsight: note: \(warning)") }
-        return (segmentation, source, decoded)
-    }
+    /// The flags as the session layer takes them.
+    var choice: SegmentationChoice { SegmentationChoice(panoptic: panoptic, segments: segments, categories: categories) }
 }

@@ -1,3 +1,4 @@
+import BlindsightCore
 import Imaging
 import Panoptic
 
@@ -43,13 +44,23 @@ extension Compositor {
     ///   photo's `ImageError`; `FileOutputError`. Nothing is left at `path` on failure.
     @discardableResult
     public static func writeCutout(mask: Image, photo: ImageRowReader, toPath path: String, effort: PNGEffort) throws -> Int {
+        let staged = try stageCutout(mask: mask, photo: photo, toPath: path, effort: effort)
+        try AtomicFile.publish([staged])
+        return staged.byteCount
+    }
+
+    /// ``writeCutout(mask:photo:toPath:effort:)`` into a temporary file, published later with
+    /// `AtomicFile.publish` (so a cutout and its mask appear together).
+    public static func stageCutout(mask: Image, photo: ImageRowReader, toPath path: String, effort: PNGEffort) throws
+        -> AtomicFile.Staged
+    {
         guard mask.format == .gray8, mask.width == photo.width, mask.height == photo.height else {
             throw CompositorError.sizeMismatch(what: "the mask", expected: (photo.width, photo.height), actual: (mask.width, mask.height))
         }
         let width = mask.width
         var colour: [UInt8] = []
         return try mask.pixels.withUnsafeBufferPointer { alpha in
-            try ImageFile.writePNG(width: width, height: mask.height, format: .rgba8, toPath: path, effort: effort) { first, rows in
+            try ImageFile.stagePNG(width: width, height: mask.height, format: .rgba8, toPath: path, effort: effort) { first, rows in
                 let count = rows.count / 4
                 if colour.count < count * 3 { colour = [UInt8](repeating: 0, count: count * 3) }
                 try colour.withUnsafeMutableBufferPointer { rgb in

@@ -38,6 +38,13 @@ public struct PromptTemplates: Sendable {
         public var sha256: String
         /// The full text.
         public var text: String
+
+        /// A template named `name` with source `text` (its digest computed).
+        public init(name: String, text: String) {
+            self.name = name
+            self.sha256 = SHA256.hex(of: text)
+            self.text = text
+        }
     }
 
     /// The first line every template must have.
@@ -87,7 +94,7 @@ public struct PromptTemplates: Sendable {
             } catch {
                 throw PromptError(message: "prompt template \(describe(name)) does not parse: \(Self.describe(error))")
             }
-            records.append(Record(name: name, sha256: SHA256.hex(of: text), text: text))
+            records.append(Record(name: name, text: text))
         }
         let missing = Name.allCases.filter(\.isRequired).map(\.rawValue).filter { name in !records.contains { $0.name == name } }
         guard missing.isEmpty else {

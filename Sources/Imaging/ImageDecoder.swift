@@ -47,8 +47,8 @@ public enum ImageDecoder {
         return format
     }
 
-    /// The whole file's bytes.
-    static func readFile(atPath path: String) throws(ImageError) -> [UInt8] {
+    /// The whole file's bytes (a regular file only; a missing or unreadable file is ``ImageError`` `.readFailed`).
+    public static func readFile(atPath path: String) throws(ImageError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ImageError(.readFailed, file: path, detail: systemReason()) }
         defer { close(fd) }

@@ -5,7 +5,9 @@ public enum ImageFile {
     /// Encodes `image` as PNG and writes it to `path`. Returns the number of bytes written.
     @discardableResult
     public static func writePNG(_ image: Image, toPath path: String, effort: PNGEffort = .fast) throws -> Int {
-        try writeStreamed(to: path) { output in try PNGEncoder.encode(image, effort: effort, output: output) }
+        let staged = try stagePNG(image, toPath: path, effort: effort)
+        try AtomicFile.publish([staged])
+        return staged.byteCount
     }
 
     /// Encodes as PNG an image that `fillRows` produces top to bottom (see
@@ -16,23 +18,29 @@ public enum ImageFile {
         width: Int, height: Int, format: PixelFormat, toPath path: String, effort: PNGEffort = .fast,
         rows fillRows: (_ firstRow: Int, _ rows: UnsafeMutableBufferPointer<UInt8>) throws -> Void
     ) throws -> Int {
-        try writeStreamed(to: path) { output in
-            try PNGEncoder.encode(width: width, height: height, format: format, effort: effort, rows: fillRows, output: output)
+        let staged = try stagePNG(width: width, height: height, format: format, toPath: path, effort: effort, rows: fillRows)
+        try AtomicFile.publish([staged])
+        return staged.byteCount
+    }
+
+    /// Encodes `image` as PNG into a temporary file for `path`, published later with
+    /// `AtomicFile.publish` (so several outputs appear together).
+    public static func stagePNG(_ image: Image, toPath path: String, effort: PNGEffort = .fast) throws -> AtomicFile.Staged {
+        try AtomicFile.stage(to: path) { file in
+            try PNGEncoder.encode(image, effort: effort) { try file.append($0) }
         }
     }
 
-    /// Writes the bytes `encode` hands to its output to `path` atomically, as they come; returns their count.
-    private static func writeStreamed(
-        to path: String, _ encode: (_ output: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
-    ) throws -> Int {
-        var count = 0
-        try AtomicFile.write(to: path) { file in
-            try encode { bytes in
-                try file.append(bytes)
-                count += bytes.count
-            }
+    /// The streamed form of ``stagePNG(_:toPath:effort:)``: rows from `fillRows`, bytes to the
+    /// temporary file as they are encoded.
+    public static func stagePNG(
+        width: Int, height: Int, format: PixelFormat, toPath path: String, effort: PNGEffort = .fast,
+        rows fillRows: (_ firstRow: Int, _ rows: UnsafeMutableBufferPointer<UInt8>) throws -> Void
+    ) throws -> AtomicFile.Staged {
+        try AtomicFile.stage(to: path) { file in
+            try PNGEncoder.encode(
+                width: width, height: height, format: format, effort: effort, rows: fillRows, output: { try file.append($0) })
         }
-        return count
     }
 
     /// Encodes `image` as JPEG (alpha dropped) and writes it to `path`. Returns the number of bytes written.

@@ -42,6 +42,15 @@ public final class ImageRowReader {
         }
     }
 
+    /// Hands out the rows of an image already in memory (converted to RGB8 when it is not).
+    public init(image: Image, name: String) {
+        self.name = name
+        let rgb = image.format == .rgb8 ? image : image.converted(to: .rgb8)
+        source = .decoded(rgb)
+        width = rgb.width
+        height = rgb.height
+    }
+
     /// Fills `rows` (a whole number of rows, width × 3 bytes each) with the next rows.
     /// - Throws: ``ImageError`` for corrupt or truncated data, or when asked for more rows than are left.
     public func read(into rows: UnsafeMutableBufferPointer<UInt8>) throws(ImageError) {

@@ -95,6 +95,6 @@ func checkPixelLimit(width: Int, height: Int, maxPixels: Int, name: String) thro
 public enum PNGEffort: String, Sendable, CaseIterable, Codable {
     /// Quick, larger files: previews, transcripts, model inputs (zlib level 1, Up filter).
     case fast
-    /// Slower, smaller files: final cutouts (zlib level 5, adaptive filtering per row).
+    /// Slower, smaller files: final cutouts (zlib level 5, default strategy, adaptive filtering per row).
     case small
 }

@@ -47,12 +47,17 @@ public struct FilePanopticSource: PanopticSource {
     public func segmentation(forImageAt path: String, image: Image, imageBytes: [UInt8]) async throws
         -> PanopticSegmentation
     {
+        try segmentation(fittedToWidth: image.width, height: image.height)
+    }
+
+    /// The segmentation fitted to an upright image of `width` × `height` (the photo need not be decoded).
+    public func segmentation(fittedToWidth width: Int, height: Int) throws -> PanopticSegmentation {
         let segmentation =
             isSelfContainedJSON
             ? try PanopticReader.segmentation(
                 selfContainedJSON: Data(FileReading.bytes(atPath: mapPath)), origin: mapPath, categories: categories)
             : try PanopticReader.read(mapPath: mapPath, segmentsPath: segmentsPath, categories: categories)
-        return try segmentation.fitted(toWidth: image.width, height: image.height, mapName: mapPath)
+        return try segmentation.fitted(toWidth: width, height: height, mapName: mapPath)
     }
 
     /// The sidecar files for the image at `imagePath`: for `photo.jpg`, `photo.panoptic.png` and

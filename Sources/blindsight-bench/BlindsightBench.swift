@@ -12,6 +12,7 @@ struct BlindsightBench: AsyncParsableCommand {
             ImagingBenchmark.self,
             // -- compositor vs Pillow + numpy (issue 3) --
             CompositorBenchmark.self,
+            ProcessBenchmark.self,  // composite / run as whole processes (issue 9)
             // -- model client overhead (issue 4) --
             ModelClientBench.self,
             // -- referee overhead (issue 5) --

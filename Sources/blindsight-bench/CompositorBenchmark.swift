@@ -13,14 +13,8 @@ struct CompositorBenchmark: AsyncParsableCommand {
         commandName: "compositor",
         abstract: "Cutout + mask from a 12 MP JPEG and its panoptic PNG, vs Pillow + numpy.")
 
-    @Option(help: "Width of the synthetic photo.") var width = 4000
-    @Option(help: "Height of the synthetic photo.") var height = 3000
-    @Option(help: "Rounds; each runs every setting once, and the best time (with its peak memory) is reported.")
-    var runs = 3
-    @Option(help: "A Python 3 with Pillow and numpy.") var python = "python3"
-    @Option(help: "The peer script.") var peer = "scripts/bench-compositor-peer.py"
-    @Option(help: "Keep the synthetic inputs and outputs in this folder (default: a temporary folder, removed).")
-    var workDir: String?
+    /// The scene's size, rounds, the Python peer and the work folder.
+    @OptionGroup var bench: CompositorBenchOptions
     @Option(help: .hidden) var child: String?
 
     /// One of our runs, passed to a child process as JSON.
@@ -49,22 +43,12 @@ struct CompositorBenchmark: AsyncParsableCommand {
             try Self.runChild(job)
             return
         }
-        let folder = try workDir.map { path -> URL in
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            return URL(fileURLWithPath: path)
-        } ?? TestData.temporaryFolder("blindsight-bench-compositor")
-        defer { if workDir == nil { try? FileManager.default.removeItem(at: folder) } }
-        print("Synthesising a \(width)×\(height) photo and its panoptic PNG …")
-        let scene = SyntheticScene(width: width, height: height, crowd: 6)
-        let imagePath = folder.appendingPathComponent("photo.jpg").path
-        let panopticPath = folder.appendingPathComponent("photo.panoptic.png").path
-        let segmentsPath = folder.appendingPathComponent("photo.panoptic.json").path
-        try ImageFile.writeJPEG(scene.image, toPath: imagePath, quality: 90)
-        try ImageFile.writePNG(scene.segmentation.idMap.cocoPanopticImage(), toPath: panopticPath, effort: .fast)
-        try scene.cocoSegmentsJSON(fileName: "photo.panoptic.png").write(to: URL(fileURLWithPath: segmentsPath))
-        let ids = [SyntheticScene.dogID, SyntheticScene.personID]
-        let rgbaMB = Double(width * height * 4) / 1_048_576
-        print(String(format: "RGBA image: %.1f MiB; keep-set: dog + person (source ids)", rgbaMB))
+        let folder = try BenchScene.folder(bench.workDir, prefix: "blindsight-bench-compositor")
+        defer { if bench.workDir == nil { try? FileManager.default.removeItem(at: folder) } }
+        let scene = try BenchScene.write(width: bench.width, height: bench.height, into: folder)
+        let (imagePath, panopticPath, segmentsPath, ids, rgbaMB) = (
+            scene.imagePath, scene.panopticPath, scene.segmentsPath, scene.ids, scene.rgbaMiB
+        )
         print("")
         // Every setting runs once per round, rounds interleaved, so machine load hits all sides alike.
         func job(_ path: String, _ effort: PNGEffort, feather: Int = 0) -> ChildRun {
@@ -82,7 +66,7 @@ struct CompositorBenchmark: AsyncParsableCommand {
             ("PNG fast/zlib 1, feather 3", { try self.runOurs(job("pixels", .fast, feather: 3)) }),
         ]
         var best: [String: Measurement] = [:]
-        for _ in 0..<max(runs, 1) {
+        for _ in 0..<max(bench.runs, 1) {
             for setting in settings {
                 let result = try setting.run()
                 if result.seconds < best[setting.name]?.seconds ?? .infinity { best[setting.name] = result }
@@ -123,7 +107,7 @@ struct CompositorBenchmark: AsyncParsableCommand {
 
     /// Runs the Pillow + numpy peer once.
     private func runPeer(_ image: String, _ panoptic: String, _ outDir: String, _ ids: [Int], level: Int) throws -> Measurement {
-        try measure([python, peer, image, panoptic, outDir, ids.map(String.init).joined(separator: ","), String(level)])
+        try measure([bench.python, bench.peer, image, panoptic, outDir, ids.map(String.init).joined(separator: ","), String(level)])
     }
 
     /// Runs `job` in a child process (this executable with `--child`).

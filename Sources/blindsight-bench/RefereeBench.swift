@@ -4,6 +4,7 @@ import Foundation
 import Imaging
 import ModelClients
 import Panoptic
+import Session
 import TestSupport
 
 /// `blindsight-bench referee`: the referee's own cost per round (state machine, reply parsing,
@@ -24,10 +25,7 @@ struct RefereeBench: AsyncParsableCommand {
     var width = 4000
 
     func run() async throws {
-        guard let promptsFolder = PromptTemplates.defaultDirectory() else {
-            throw ValidationError("run from the repository root (prompts/default not found)")
-        }
-        let prompts = try PromptTemplates(directory: promptsFolder)
+        let prompts = try SessionPrompts.load(nil)
         let scene = SyntheticScene(width: 640, height: 480, crowd: 25)
         let task = DialogueTask(
             instruction: "keep the dog", imageName: "park.png", imageWidth: 640, imageHeight: 480,
@@ -128,36 +126,10 @@ struct RefereeBench: AsyncParsableCommand {
                      dialogue.seconds, dialogue.peakMB, dialogue.peakMB * 1e6 / decodedBytes))
     }
 
-    /// Runs the `blindsight` executable built beside this one; returns wall time and its own peak RSS
-    /// (from `wait4`, so earlier children do not count).
+    /// Runs `blindsight run arguments…`; returns wall time and its own peak RSS.
     private static func runBlindsight(_ arguments: [String], environment: [String: String]) throws -> (seconds: Double, peakMB: Double) {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("blindsight").path
-        let argv = [executable, "run"] + arguments
-        let envp = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0)=\($1)" }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        let started = ContinuousClock.now
-        var pid: pid_t = 0
-        let spawned = withCStrings(argv) { cArgs in
-            withCStrings(envp) { cEnv in posix_spawn(&pid, executable, &actions, nil, cArgs, cEnv) }
-        }
-        guard spawned == 0 else { throw ValidationError("cannot start \(executable): error \(spawned)") }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        let elapsed = seconds(.now - started)
-        guard status == 0 else { throw ValidationError("blindsight run failed (wait status \(status))") }
-        return (elapsed, Double(usage.ru_maxrss) / 1024)
-    }
-
-    /// Calls `body` with a NULL-terminated C array of `strings`.
-    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-        let pointers = strings.map { strdup($0) } + [nil]
-        defer { pointers.forEach { free($0) } }
-        return body(pointers)
+        let measured = try ChildProcess.measure([ChildProcess.blindsight, "run"] + arguments, environment: environment)
+        return (measured.seconds, measured.peakMB)
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -101,7 +101,7 @@ struct ChatCommandTests {
             input: "\n/save \(scene.photo)\n/save \(scene.path("saved.png"))\n/keep \(scene.person)\n/keep 99\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("error: 99 not in the table"))
-        #expect(result.stdout.contains("error: refusing to overwrite the input"))
+        #expect(result.stdout.contains("error: refusing to write the cutout to \(scene.photo): that is the photo"))
         #expect(try ImageDecoder.decodeFile(atPath: scene.photo).format == .rgb8, "the photo is untouched")
         #expect(result.stdout.contains("wrote cutout: \(scene.path("saved.png"))"))
         let mask = try ImageDecoder.decodeFile(atPath: scene.path("mask.png"))

@@ -17,14 +17,15 @@ struct CompositeCommandTests {
 
     static func decode(_ path: String) throws -> Image { try ImageDecoder.decodeFile(atPath: path) }
 
-    @Test("the dog, named by label, display number or source id, becomes the default outputs beside the photo")
+    @Test("the dog, named by label, display number or source id, becomes the cutout beside the photo (mask and preview when asked)")
     func keepsTheDog() async throws {
         let (scene, files, folder) = try Self.sceneFiles()
         let table = AreaTable(segmentation: scene.segmentation)
         let dogNumber = try #require(table.row(sourceID: SyntheticScene.dogID)).number
         let original = try Data(contentsOf: URL(fileURLWithPath: files.image))
         for keep in [["--keep-label", "dog"], ["--keep", String(dogNumber)], ["--keep-id", String(SyntheticScene.dogID)]] {
-            let status = await BlindsightMain.run(arguments: ["composite", files.image] + keep)
+            let asked = ["--mask", folder + "/photo.mask.png", "--preview", folder + "/photo.preview.png"]
+            let status = await BlindsightMain.run(arguments: ["composite", files.image] + keep + asked)
             #expect(status == 0, "\(keep)")
             let mask = try Self.decode(folder + "/photo.mask.png")
             let cutout = try Self.decode(folder + "/photo.cutout.png")
@@ -66,6 +67,7 @@ struct CompositeCommandTests {
         let (scene, files, folder) = try Self.sceneFiles()
         let status = await BlindsightMain.run(arguments: [
             "composite", files.image, "--keep-label", "dog", "--invert", "--min-island", "5", "--feather", "2",
+            "--mask", folder + "/photo.mask.png",
         ])
         #expect(status == 0)
         let mask = try Self.decode(folder + "/photo.mask.png")
@@ -76,7 +78,9 @@ struct CompositeCommandTests {
         #expect(mask.pixels[centre] == 0)
         #expect(mask.pixels[0] == 255)
         // Inverted, the dog is a hole in the kept region; --fill-holes closes it.
-        let filled = await BlindsightMain.run(arguments: ["composite", files.image, "--keep-label", "dog", "--invert", "--fill-holes"])
+        let filled = await BlindsightMain.run(arguments: [
+            "composite", files.image, "--keep-label", "dog", "--invert", "--fill-holes", "--mask", folder + "/photo.mask.png",
+        ])
         #expect(filled == 0)
         #expect(try Self.decode(folder + "/photo.mask.png").pixels[centre] == 255)
     }
@@ -119,6 +123,7 @@ struct CompositeCommandTests {
         try small.cocoSegmentsJSON(fileName: "small.png").write(to: URL(fileURLWithPath: folder + "/small.json"))
         let status = await BlindsightMain.run(arguments: [
             "composite", files.image, "--panoptic", folder + "/small.png", "--keep-label", "dog",
+            "--mask", folder + "/photo.mask.png",
         ])
         #expect(status == 0)
         let mask = try Self.decode(folder + "/photo.mask.png")

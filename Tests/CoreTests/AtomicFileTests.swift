@@ -41,4 +41,47 @@ struct AtomicFileTests {
         }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
+
+    @Test("a temporary left by a process that is gone, or over an hour old, is removed by the next write; fresh ones stay")
+    func staleTemporaries() throws {
+        let folder = try temporaryDirectory()
+        let gone = folder + "/.cutout.png\(AtomicFile.temporaryMarker)2147483646-abcdef"
+        let old = folder + "/.mask.png\(AtomicFile.temporaryMarker)1-abcdef"
+        let running = folder + "/.preview.png\(AtomicFile.temporaryMarker)1-ghijkl"
+        let ours = folder + "/.other.png\(AtomicFile.temporaryMarker)\(getpid())-mnopqr"
+        for path in [gone, old, running, ours] { try Data("partial".utf8).write(to: URL(fileURLWithPath: path)) }
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: old)
+        try AtomicFile.write(Array("new".utf8), to: folder + "/out.txt")
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: folder))
+        #expect(left == ["out.txt", (running as NSString).lastPathComponent, (ours as NSString).lastPathComponent])
+    }
+
+    @Test("staged files appear together on publish; unpublished ones leave nothing behind")
+    func publishTogether() throws {
+        let folder = try temporaryDirectory()
+        let first = try AtomicFile.stage(to: folder + "/a.bin") { try $0.append(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        let second = try AtomicFile.stage(to: folder + "/b.bin") { output in
+            try [UInt8](repeating: 7, count: 10).withUnsafeBytes { try output.append($0) }
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/a.bin"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).allSatisfy { $0.contains(AtomicFile.temporaryMarker) })
+        try AtomicFile.publish([first, second])
+        #expect(second.byteCount == 10)
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder)) == ["a.bin", "b.bin"])
+        do {
+            _ = try AtomicFile.stage(to: folder + "/c.bin") { _ in }
+        }
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder)) == ["a.bin", "b.bin"])
+    }
+
+    @Test("a write in a cancelled task stops, throws and removes its temporary")
+    func cancelledWrite() async throws {
+        let folder = try temporaryDirectory()
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try AtomicFile.write(Array("never".utf8), to: folder + "/out.txt")
+        }
+        await #expect(throws: FileOutputError.self) { try await task.value }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
 }

@@ -167,8 +167,7 @@ struct RunTranscriptTests {
         server.enqueue(.ollamaStream(content: #"{"action": "decide", "foreground": [1, \#(scene.dog)], "reason": "dog and more"}"#))
         let childPath = scene.path("child.jsonl")
         let fork = try await BlindsightProcess.run(
-            ["replay", parentPath, "--live-from", String(answer.sequence), "--transcript", childPath,
-             "--out", scene.path("fork.png")],
+            ["replay", parentPath, "--live-from", String(answer.sequence), "--transcript", childPath],
             environment: ["OLLAMA_HOST": server.baseURL])
         #expect(fork.status == 0, "\(fork.stderr)")
         #expect(fork.stdout.contains("#\(answer.sequence) "))
@@ -177,7 +176,9 @@ struct RunTranscriptTests {
         #expect(child.events.contains(answer))
         #expect(child.decision?.foreground == [1, scene.dog].sorted())
         #expect(try TranscriptReader.read(path: parentPath).events == parent.events)
-        #expect(FileManager.default.fileExists(atPath: scene.path("fork.png")))
+        // Without --out the fork writes where run would: beside the photo, and says so.
+        #expect(FileManager.default.fileExists(atPath: scene.path("photo.cutout.png")))
+        #expect(fork.stdout.contains("wrote cutout: \(scene.path("photo.cutout.png"))"))
     }
 
     @Test func aFullDiskIsReportedAndKeepsEveryCompleteLine() async throws {

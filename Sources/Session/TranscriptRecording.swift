@@ -1,4 +1,3 @@
-import ArgumentParser
 import BlindsightCore
 import Dialogue
 import Foundation
@@ -6,38 +5,30 @@ import ModelClients
 import Panoptic
 import Transcripts
 
-/// `--transcript PATH` / `--no-transcript`: where a live dialogue is saved.
-struct TranscriptOptions: ParsableArguments {
-    @Option(
-        name: .customLong("transcript"),
-        help: ArgumentHelp(
-            "Save the dialogue here (default: $XDG_DATA_HOME/blindsight/transcripts/DATE_IMAGE_ID.jsonl).",
-            valueName: "file"))
-    var path: String?
+/// Where a live dialogue is saved: `--transcript PATH`, the default location, or nowhere.
+public struct TranscriptTarget: Sendable, Hashable {
+    /// The file to create; nil means ``TranscriptLocation/defaultPath(for:)``.
+    public var path: String?
+    /// `--no-transcript`.
+    public var disabled: Bool
+    /// Who made the transcript (the project's shipped examples name their script).
+    public var generator: String?
 
-    @Flag(name: .customLong("no-transcript"), help: "Do not save the dialogue.")
-    var disabled = false
-
-    /// Who made the transcript, for the project's shipped examples (scripts/make-transcripts.sh).
-    @Option(name: .customLong("transcript-generator"), help: .hidden)
-    var generator: String?
-
-    func validate() throws {
-        if disabled && path != nil { throw ValidationError("give --transcript PATH or --no-transcript, not both") }
+    public init(path: String? = nil, disabled: Bool = false, generator: String? = nil) {
+        self.path = path
+        self.disabled = disabled
+        self.generator = generator
     }
 
-    /// Creates the transcript file for `header` (never over an existing file) and says where it goes;
-    /// nil with `--no-transcript`.
-    func openWriter(for header: TranscriptHeader) throws -> TranscriptWriter? {
+    /// Creates the transcript file for `header` (never over an existing file); nil when disabled.
+    /// `onFailure` hears at once when a later append fails (a full disk).
+    func open(for header: TranscriptHeader, onFailure: @escaping @Sendable (String) -> Void) throws -> TranscriptWriter? {
         guard !disabled else { return nil }
         var header = header
         header.generator = generator ?? header.generator
-        let target = path ?? TranscriptLocation.defaultPath(for: header)
-        let writer = try TranscriptWriter(creating: target, header: header) { failure in
-            StandardError.write("blindsight: \(failure.message)")
+        return try TranscriptWriter(creating: path ?? TranscriptLocation.defaultPath(for: header), header: header) {
+            onFailure($0.message)
         }
-        FileHandle.standardOutput.write(Data("transcript: \(target)\n".utf8))
-        return writer
     }
 }
 
@@ -45,15 +36,16 @@ struct TranscriptOptions: ParsableArguments {
 enum TranscriptRecording {
     /// The header of a new run (a baseline run records no seer: none is asked).
     static func header(
-        imagePath: String, imageBytes: [UInt8], width: Int, height: Int, panopticSource: any PanopticSource,
-        segmentation: PanopticSegmentation, table: AreaTable, models: [ModelRecord], prompts: PromptTemplates,
-        rules: RefereeRules, instruction: String?, seerImageMaxSide: Int
+        scene: Scene, models: [ModelRecord], prompts: PromptTemplates, rules: RefereeRules, instruction: String?,
+        seerImageMaxSide: Int
     ) -> TranscriptHeader {
         TranscriptHeader(
             programVersion: BlindsightVersion.current,
-            image: ImageRecord(path: imagePath, sha256: SHA256.hex(imageBytes), bytes: imageBytes.count, width: width,
-                               height: height),
-            panoptic: PanopticRecord(source: sourceName(panopticSource), segments: segmentation.segments, table: table),
+            image: ImageRecord(
+                path: scene.imagePath, sha256: SHA256.hex(scene.imageBytes), bytes: scene.imageBytes.count,
+                width: scene.width, height: scene.height),
+            panoptic: PanopticRecord(
+                source: sourceName(scene.source), segments: scene.segmentation.segments, table: scene.table),
             models: models.contains { $0.provider == ModelSpec.baselineProvider } ? models.filter { $0.role != "seer" } : models,
             prompts: prompts.records.map(PromptRecord.init), rules: rules, instruction: instruction,
             settings: ["seerImageMaxSide": .number(Double(seerImageMaxSide))])
@@ -73,11 +65,6 @@ enum TranscriptRecording {
         return record
     }
 
-    /// The model spec a recorded model is run again with.
-    static func spec(of record: ModelRecord?) -> ModelSpec? {
-        record.map { ModelSpec(provider: $0.provider, model: $0.model) }
-    }
-
     /// The recorded source as a path or URL replay can open again (a description for other sources).
     static func sourceName(_ source: any PanopticSource) -> String {
         if let files = source as? FilePanopticSource { return files.mapPath }
@@ -86,7 +73,7 @@ enum TranscriptRecording {
     }
 
     /// Closes the transcript and reports a failed append (for example a full disk) as the error it is:
-    /// the run's outputs are written, but the command exits 3.
+    /// the run's outputs are written, but the run fails with exit 3.
     static func finish(_ writer: TranscriptWriter?) throws {
         guard let writer else { return }
         writer.close()
