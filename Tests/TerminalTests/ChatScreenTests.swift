@@ -6,14 +6,6 @@ import Testing
 
 /// The chat's screen: each reply once, thinking folded, prompts hidden, a live line only on a terminal.
 @Suite struct ChatScreenTests {
-    /// Collects what the screen writes.
-    final class Output: @unchecked Sendable {
-        private let lock = NSLock()
-        private var parts: [String] = []
-        func append(_ text: String) { lock.withLock { parts.append(text) } }
-        var text: String { lock.withLock { parts.joined() } }
-    }
-
     static let reply = [
         DialogueEvent(kind: .refereeMessage, round: 1, role: .referee, to: .reasoner, content: "Task: keep the dog.", template: "opening"),
         DialogueEvent(kind: .streamDelta, round: 1, role: .reasoner, reasoning: "The dog is 3. "),
@@ -24,7 +16,7 @@ import Testing
             reasoning: "The dog is 3. Ask about the leash.", turn: ParsedTurn(action: "ask", question: "Leash?")),
     ]
 
-    func screen(terminal: Bool, thinking: Bool = false, prompts: Bool = false, _ output: Output) -> ChatScreen {
+    func screen(terminal: Bool, thinking: Bool = false, prompts: Bool = false, _ output: WrittenText) -> ChatScreen {
         ChatScreen(
             settings: ChatScreen.Settings(
                 terminal: TerminalSettings(isTerminal: terminal, colour: terminal, columns: 60), showThinking: thinking,
@@ -34,7 +26,7 @@ import Testing
     }
 
     @Test func inAPipeEachReplyIsPrintedOnceSettledWithTheThinkingFoldedAndThePromptsHidden() async {
-        let output = Output()
+        let output = WrittenText()
         let screen = screen(terminal: false, output)
         for event in Self.reply { await screen.record(event) }
         #expect(output.text == """
@@ -46,7 +38,7 @@ import Testing
     }
 
     @Test func showThinkingAndShowPromptsPrintThemInFull() async {
-        let output = Output()
+        let output = WrittenText()
         let screen = screen(terminal: false, thinking: true, prompts: true, output)
         for event in Self.reply { await screen.record(event) }
         #expect(output.text.contains("referee → reasoner (opening)\nTask: keep the dog."))
@@ -54,7 +46,7 @@ import Testing
     }
 
     @Test func onATerminalTheReplyStreamsOnOneLiveLineThatTheSettledFormReplaces() async {
-        let output = Output()
+        let output = WrittenText()
         let screen = screen(terminal: true, output)
         for event in Self.reply { await screen.record(event) }
         let text = output.text
@@ -69,7 +61,7 @@ import Testing
     }
 
     @Test func theLastPromptIsWhatTheReasonerReceived() async {
-        let output = Output()
+        let output = WrittenText()
         let screen = screen(terminal: false, output)
         #expect(await screen.lastPrompt().contains("not been asked"))
         let request = RecordedRequest(

@@ -5,6 +5,14 @@ import Panoptic
 import Terminal
 import Testing
 
+/// Collects what a printer or a screen writes.
+final class WrittenText: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [String] = []
+    func append(_ text: String) { lock.withLock { parts.append(text) } }
+    var text: String { lock.withLock { parts.joined() } }
+}
+
 /// A small area table: 3 is a dog, 4 a person.
 enum TerminalFixtures {
     static let table = AreaTable(width: 640, height: 480, rows: [
@@ -42,14 +50,6 @@ enum TerminalFixtures {
 }
 
 @Suite struct DialoguePrinterTests {
-    /// Collects what a printer writes.
-    final class Output: @unchecked Sendable {
-        private let lock = NSLock()
-        private var parts: [String] = []
-        func append(_ text: String) { lock.withLock { parts.append(text) } }
-        var text: String { lock.withLock { parts.joined() } }
-    }
-
     let events = [
         DialogueEvent(kind: .streamDelta, round: 1, role: .reasoner, reasoning: "Where "),
         DialogueEvent(kind: .streamDelta, round: 1, role: .reasoner, reasoning: "is it?"),
@@ -64,7 +64,7 @@ enum TerminalFixtures {
     ]
 
     @Test func liveShowsEachReplyOnOneLineBeforeItsParsedTurn() async {
-        let output = Output()
+        let output = WrittenText()
         let printer = DialoguePrinter(renderer: DialogueTextRenderer(colour: false, table: nil), live: true) { output.append($0) }
         for event in events { await printer.record(event) }
         #expect(output.text == """
@@ -77,7 +77,7 @@ enum TerminalFixtures {
     }
 
     @Test func withoutLiveOnlyTheParsedTurnsArePrinted() async {
-        let output = Output()
+        let output = WrittenText()
         let printer = DialoguePrinter(renderer: DialogueTextRenderer(colour: false, table: nil)) { output.append($0) }
         for event in events { await printer.record(event) }
         #expect(output.text == "[round 1] reasoner asks: Dog?\n[round 1] seer: Yes, segment 4.\n")
