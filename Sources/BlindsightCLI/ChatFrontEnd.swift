@@ -93,7 +93,7 @@ struct ChatFrontEnd: Sendable {
             },
             write: { FileHandle.standardOutput.write(Data($0.utf8)) })
         let tableText = TerminalText.safe(scene.table.renderText())
-        let overlay = pictures.protocol == .none ? "" : try pictures.draw(try SeerAttachments.overlay(of: scene))
+        let overlay = try pictures.marks(picture: picture, segmentation: scene.segmentation, table: scene.table)
         let local = ChatLocalCommands(
             table: { tableText },
             marks: { overlay.isEmpty ? "pictures are off (--images none, or not a terminal); /table lists the segments" : overlay },

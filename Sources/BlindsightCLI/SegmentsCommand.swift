@@ -56,7 +56,10 @@ struct SegmentsCommand: AsyncParsableCommand {
             try ImageFile.writePNG(try SeerAttachments.overlay(of: scene), toPath: marks)
             StandardError.write("blindsight: marks: \(marks)")
         }
-        if show { FileHandle.standardOutput.write(Data(try images.pictures().draw(try SeerAttachments.overlay(of: scene)).utf8)) }
+        if show {
+            let drawn = try images.pictures().marks(picture: try scene.image(), segmentation: scene.segmentation, table: table)
+            FileHandle.standardOutput.write(Data(drawn.utf8))
+        }
         if json {
             let report = SegmentsReport(image: image, source: scene.source.description, warnings: scene.notes, table: table)
             let encoder = JSONEncoder()

@@ -44,24 +44,31 @@ public struct ScenePictures: Sendable {
         self.rows = rows
     }
 
-    /// The numbered overlay of `picture`, or "" when pictures are off.
+    /// The numbered Set-of-Mark overlay (what the seer sees), or "" when pictures are off. Drawn from
+    /// the photo and id map reduced to preview size, so a 12 MP photo costs no more than a small one.
     public func marks(picture: Image, segmentation: PanopticSegmentation, table: AreaTable) throws -> String {
         guard `protocol` != .none else { return "" }
-        return try draw(MarkOverlay.render(image: picture, idMap: segmentation.idMap, table: table))
+        let (photo, ids) = Self.reduced(picture, segmentation.idMap)
+        return try draw(MarkOverlay.render(image: photo, idMap: ids, table: table))
     }
 
-    /// The cutout of the kept source ids over a checkerboard, or "" when pictures are off.
+    /// The cutout of the kept source ids over a checkerboard, or "" when pictures are off (made at
+    /// preview size, with hard edges).
     public func cutout(keeping sourceIDs: [Int], picture: Image, segmentation: PanopticSegmentation) throws -> String {
         guard `protocol` != .none else { return "" }
         let keep = Set(sourceIDs.map { UInt32(truncatingIfNeeded: $0) })
         var options = CompositeOptions()
         options.estimateForeground = false
-        // Composited at preview size: the mask and the photo are reduced first.
-        let mask = Compositor.mask(idMap: segmentation.idMap, keep: keep, options: options)
-            .downscaled(toMaxSide: Self.previewSide)
-        let photo = picture.downscaled(toMaxSide: Self.previewSide)
-        guard photo.width == mask.width, photo.height == mask.height else { return "" }
+        let (photo, ids) = Self.reduced(picture, segmentation.idMap)
+        let mask = Compositor.mask(idMap: ids, keep: keep, options: options)
         return try draw(try Compositor.composite(image: photo, mask: mask, options: options).preview())
+    }
+
+    /// The photo reduced to at most ``previewSide`` a side, and the id map resampled (nearest
+    /// neighbour, so no new ids) to the same size.
+    static func reduced(_ picture: Image, _ ids: SegmentIDMap) -> (Image, SegmentIDMap) {
+        let photo = picture.downscaled(toMaxSide: previewSide)
+        return (photo, ids.rescaled(toWidth: photo.width, height: photo.height))
     }
 
     /// Any image, scaled to fit.
