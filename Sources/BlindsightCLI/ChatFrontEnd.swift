@@ -51,13 +51,17 @@ struct ChatFrontEnd: Sendable {
             return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
         }
 
-        /// Says how to continue the session, for a user who leaves before it is finished.
-        func sayHowToResume(_ transcriptPath: String?) async {
+        /// Says how to continue the session, for a user who leaves before it is finished: the command,
+        /// with the output paths this one was given.
+        func sayHowToResume(_ transcriptPath: String?, outputs: OutputRequest) async {
             guard let transcriptPath else {
                 await screen.hint("the session was not saved (--no-transcript), so it cannot be resumed")
                 return
             }
-            await screen.show("to continue: blindsight chat --resume \(Self.shellQuoted(transcriptPath))")
+            let flags = [("--out", outputs.cutout), ("--mask", outputs.mask), ("--preview", outputs.preview),
+                         ("--marks-out", outputs.marks)]
+                .compactMap { flag, path in path.map { " \(flag) \(Self.shellQuoted($0))" } }.joined()
+            await screen.show("to continue: blindsight chat --resume \(Self.shellQuoted(transcriptPath))" + flags)
         }
 
         static func shellQuoted(_ path: String) -> String {

@@ -108,7 +108,7 @@ struct RunCommand: AsyncParsableCommand {
         guard let front else { return try await Interrupts.cancellingOnInterrupt(dialogue).check() }
         let result = try await front.run(dialogue)
         if result.outcome.stopReason == .cancelled || result.userLeft {
-            await front.sayHowToResume(result.transcriptPath)
+            await front.sayHowToResume(result.transcriptPath, outputs: outputs.request())
         }
         try result.check()
     }

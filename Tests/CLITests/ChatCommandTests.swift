@@ -206,7 +206,7 @@ struct ChatCommandTests {
             ])
         #expect(status == 130, "\(screen.suffix(800))")
         #expect(screen.contains("(cut short)"))
-        #expect(screen.contains("to continue: blindsight chat --resume \(transcript)"))
+        #expect(screen.contains("to continue: blindsight chat --resume \(transcript) --out \(scene.path("cutout.png")) --mask \(scene.path("mask.png"))"))
         #expect(screen.contains("␛]52;c;ZXZpbA==␇") && !screen.contains("\u{1B}]52"), "the seer's sequences are neutralised")
         #expect(!screen.contains("\u{1B}[2J"))
         let recorded = try kinds(transcript)
