@@ -50,7 +50,9 @@ let package = Package(
         .target(name: "HTTPTransport", dependencies: ["BlindsightCore", "CCurl"]),
         .target(
             name: "ModelClients",
-            dependencies: ["BlindsightCore", "HTTPTransport", "Imaging", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "BlindsightCore", "HTTPTransport", "Imaging", "Panoptic", .product(name: "Yams", package: "Yams"),
+            ]),
         .target(name: "Panoptic", dependencies: ["BlindsightCore", "Imaging", "HTTPTransport"]),
         .target(name: "Compositor", dependencies: ["BlindsightCore", "Imaging", "Panoptic"]),
         .target(
@@ -61,7 +63,7 @@ let package = Package(
             ]),
         .target(
             name: "Transcripts",
-            dependencies: ["BlindsightCore", "Imaging", "Dialogue", "ModelClients", "Panoptic", "Compositor"]),
+            dependencies: ["BlindsightCore", "Imaging", "HTTPTransport", "Dialogue", "ModelClients", "Panoptic", "Compositor"]),
         .target(
             name: "Session",
             dependencies: ["BlindsightCore", "Imaging", "ModelClients", "Panoptic", "Compositor", "Dialogue", "Transcripts"]),

@@ -31,6 +31,7 @@ struct AskCommand: AsyncParsableCommand {
     func run() async throws {
         var config = try BlindsightConfig.load()
         try config.apply(seer: seer, seerImageMaxSide: maxSide)
+        try config.prepare(for: [config.seer.value])
         let picture = try ImageDecoder.decodeFile(atPath: image)
         let attachment = try SeerImage.prepare(picture, maxSide: config.seerImageMaxSide.value)
         let backend = try BackendFactory.makeBackend(for: config.seer.value, config: config)
@@ -42,6 +43,9 @@ struct AskCommand: AsyncParsableCommand {
             for try await event in backend.chat(request) {
                 switch event {
                 case .delta(let delta): printer.show(delta)
+                case .restarted(let attempt, let reason):
+                    printer.end()
+                    printer.note("(asking again, attempt \(attempt), after: \(TerminalText.safe(reason)); any partial answer above is discarded)")
                 case .completed(let completion):
                     printer.end()
                     printer.note(Self.summary(completion, spec: spec))
@@ -60,41 +64,68 @@ struct AskCommand: AsyncParsableCommand {
 }
 
 /// Prints a streamed reply: content to stdout, reasoning dimmed to stderr (colour only on a
-/// terminal and without `NO_COLOR`).
+/// terminal and without `NO_COLOR`). Both are model text: they pass through ``TerminalLine/clean(_:keepNewlines:)``
+/// piece by piece (a carriage return ending a piece waits for the next, so a CRLF split across two
+/// pieces is still a line end).
 struct ReplyPrinter {
     private var contentEndsWithNewline = true
     private var reasoningOpen = false
+    private var content = TerminalPieces()
+    private var reasoning = TerminalPieces()
     private let dim: Bool = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 
     mutating func show(_ delta: ChatDelta) {
         if !delta.reasoning.isEmpty {
             reasoningOpen = true
-            writeError(delta.reasoning)
+            writeError(reasoning.clean(delta.reasoning))
         }
         if !delta.content.isEmpty {
             if reasoningOpen {
-                writeError("\n")
+                writeError(reasoning.flush() + "\n")
                 reasoningOpen = false
             }
-            FileHandle.standardOutput.write(Data(TerminalText.safe(delta.content).utf8))
-            contentEndsWithNewline = delta.content.hasSuffix("\n")
+            let text = content.clean(delta.content)
+            writeOutput(text)
+            contentEndsWithNewline = text.unicodeScalars.last == "\n"
         }
     }
 
     /// Ends the reply with a newline where needed (once).
     mutating func end() {
-        if reasoningOpen { writeError("\n") }
-        if !contentEndsWithNewline { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        if reasoningOpen { writeError(reasoning.flush() + "\n") }
+        writeOutput(content.flush() + (contentEndsWithNewline ? "" : "\n"))
         reasoningOpen = false
         contentEndsWithNewline = true
     }
 
     /// A dimmed line on stderr.
-    func note(_ text: String) { writeError(text + "\n") }
+    func note(_ text: String) { writeError(TerminalLine.clean(text) + "\n") }
+
+    private func writeOutput(_ text: String) {
+        if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
+    }
 
     private func writeError(_ text: String) {
-        let safe = TerminalText.safe(text)
-        let styled = dim ? "\u{1B}[2m\(safe)\u{1B}[0m" : safe
+        guard !text.isEmpty else { return }
+        let styled = dim ? "\u{1B}[2m\(text)\u{1B}[0m" : text
         FileHandle.standardError.write(Data(styled.utf8))
+    }
+}
+
+/// Streamed text made terminal-safe piece by piece, holding back a trailing carriage return.
+struct TerminalPieces {
+    private var carriageReturn = false
+
+    mutating func clean(_ piece: String) -> String {
+        var text = (carriageReturn ? "\r" : "") + piece
+        carriageReturn = text.hasSuffix("\r")
+        if carriageReturn { text.removeLast() }
+        return TerminalLine.clean(text)
+    }
+
+    /// A held-back carriage return, shown.
+    mutating func flush() -> String {
+        defer { carriageReturn = false }
+        return carriageReturn ? TerminalLine.clean("\r") : ""
     }
 }

@@ -96,7 +96,7 @@ struct ChatFrontEnd: Sendable {
                 (try? pictures.cutout(keeping: decision.sourceIDs, picture: picture, segmentation: scene.segmentation)) ?? ""
             },
             write: { FileHandle.standardOutput.write(Data($0.utf8)) })
-        let tableText = TerminalText.safe(scene.table.renderText())
+        let tableText = TerminalLine.clean(scene.table.renderText())
         let overlay = try pictures.marks(picture: picture, segmentation: scene.segmentation, table: scene.table)
         let local = ChatLocalCommands(
             table: { tableText },
@@ -115,10 +115,10 @@ struct ChatFrontEnd: Sendable {
         do {
             let request = path.map { OutputRequest(cutout: $0, options: outputs.options, effort: outputs.effort) } ?? outputs
             let written = try OutputPlan.checked(request, scene: scene).write(keeping: KeepSet(sourceIDs: decision.sourceIDs))
-            return written.files.map { "wrote \($0.purpose): \(TerminalText.safe($0.path))" }.joined(separator: "\n")
+            return written.files.map { "wrote \($0.purpose): \(TerminalLine.clean($0.path))" }.joined(separator: "\n")
         } catch {
             let message = (error as? any UserFacingError)?.message ?? "\(error)"
-            return "error: " + TerminalText.safe(message, keepNewlines: false)
+            return "error: " + TerminalLine.clean(message, keepNewlines: false)
         }
     }
 }

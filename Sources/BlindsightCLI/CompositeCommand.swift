@@ -55,7 +55,7 @@ struct CompositeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let scene = try await Scene.load(imagePath: image, choice: panoptic.choice, decodingPhoto: false)
+        let scene = try await Scene.load(imagePath: image, choice: try panoptic.choice(), decodingPhoto: false)
         SessionPrinting.notes(scene)
         let plan = try OutputPlan.checked(outputs.request(invert: invert), scene: scene)
         let keep = try keepSet()

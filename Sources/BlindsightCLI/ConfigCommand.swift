@@ -18,7 +18,8 @@ struct ConfigShowCommand: ParsableCommand {
         discussion: """
             Precedence: flags > environment (OLLAMA_HOST, OPENAI_BASE_URL, OPENAI_API_KEY, \
             BLINDSIGHT_REASONER, BLINDSIGHT_SEER) > $XDG_CONFIG_HOME/blindsight/config.yaml > defaults. \
-            API keys are masked, header values hidden, api_key_cmd is not run.
+            API keys are masked, header values hidden, base URLs shown without credentials or query, \
+            api_key_cmd is not run.
             """
     )
 
@@ -28,6 +29,6 @@ struct ConfigShowCommand: ParsableCommand {
     var maxSide: Int?
 
     func run() throws {
-        print(try models.loadConfiguration(seerImageMaxSide: maxSide).report())
+        TerminalLine.print(try models.loadConfiguration(seerImageMaxSide: maxSide, runningKeyCommands: false).report())
     }
 }

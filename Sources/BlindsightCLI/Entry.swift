@@ -50,9 +50,44 @@ public enum BlindsightMain {
     }
 }
 
-/// Writes one line to standard error (unbuffered).
+/// Writes one line to standard error (unbuffered), as every terminal line must go: with the known
+/// secrets redacted and control characters neutralised (``TerminalText/safe(_:keepNewlines:)``), since
+/// errors quote server text, labels and file names.
 public enum StandardError {
     public static func write(_ line: String) {
-        FileHandle.standardError.write(Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
+        let text = TerminalLine.clean(line)
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+}
+
+/// The gate for text Blindsight does not control on its way to a terminal: known secrets redacted,
+/// then control characters neutralised.
+public enum TerminalLine {
+    /// `text` ready for a terminal: secrets redacted, control characters shown, not obeyed.
+    public static func clean(_ text: String, keepNewlines: Bool = true) -> String {
+        TerminalText.safe(KnownSecrets.current.redact(text), keepNewlines: keepNewlines)
+    }
+
+    /// Prints `text` to standard output, cleaned, followed by a line feed.
+    public static func print(_ text: String, terminator: String = "\n") {
+        Swift.print(clean(text), terminator: terminator)
+    }
+
+    /// JSON text ready for a terminal without changing what it means: the characters
+    /// ``TerminalText/safe(_:keepNewlines:)`` would replace (DEL, C1 controls, bidirectional overrides;
+    /// encoders already escape C0 controls) are written as `\uXXXX` escapes, which is valid since they
+    /// can only occur inside JSON strings. Secrets are redacted.
+    public static func json(_ text: String) -> String {
+        let redacted = KnownSecrets.current.redact(text)
+        guard !TerminalText.isSafe(redacted) else { return redacted }
+        var result = ""
+        for scalar in redacted.unicodeScalars {
+            if scalar == "\n" || scalar == "\t" || TerminalText.isSafe(String(scalar)) {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result += "\\u" + String(format: "%04X", scalar.value)
+            }
+        }
+        return result
     }
 }

@@ -11,10 +11,14 @@ public struct ModelSelectionOptions: ParsableArguments {
 
     public init() {}
 
-    /// The configuration from file and environment, with these flags applied on top.
-    public func loadConfiguration(seerImageMaxSide: Int? = nil) throws -> BlindsightConfig {
+    /// The configuration from file and environment, with these flags applied on top, ready to talk
+    /// to the reasoner and the seer (see ``BlindsightConfig/prepare(for:)``); `runningKeyCommands`
+    /// false (for `config show`) runs no `api_key_cmd`.
+    public func loadConfiguration(seerImageMaxSide: Int? = nil, runningKeyCommands: Bool = true) throws -> BlindsightConfig {
         var config = try BlindsightConfig.load()
         try config.apply(reasoner: reasoner, seer: seer, seerImageMaxSide: seerImageMaxSide)
+        let usesModels = runningKeyCommands && config.reasoner.value.provider != ModelSpec.baselineProvider
+        try config.prepare(for: usesModels ? [config.reasoner.value, config.seer.value] : [])
         return config
     }
 }

@@ -32,7 +32,7 @@ struct ModelsCheckCommand: AsyncParsableCommand {
                 await ModelCheck.run(role: "seer", spec: config.seer.value, config: config),
             ]
         }
-        for result in results { print(result.line) }
+        for result in results { TerminalLine.print(result.line) }
         let failed = results.filter { !$0.passed }.count
         if failed > 0 { throw ModelCheckFailure(failed: failed, total: results.count) }
     }

@@ -77,7 +77,8 @@ struct ReplayCommand: AsyncParsableCommand {
         SessionPrinting.notes(recorded)
         if rerun {
             return try await ReplayRerun.run(
-                recorded, imageOverride: image, choice: source.choice, prompts: prompts, quiet: quiet)
+                recorded, imageOverride: image, choice: try source.choice(recorded: recorded.header.panoptic.source),
+                prompts: prompts, quiet: quiet)
         }
         if let liveFrom {
             try ForkPoints.check(liveFrom, in: recorded)
@@ -108,7 +109,8 @@ struct ReplayCommand: AsyncParsableCommand {
 
     /// The recorded image and its segmentation, for recomposing or continuing; its notes printed.
     private func scene(_ recorded: Transcript) async throws -> Scene {
-        let scene = try await Scene.load(recordedIn: recorded, imageOverride: image, choice: source.choice)
+        let choice = try source.choice(recorded: recorded.header.panoptic.source)
+        let scene = try await Scene.load(recordedIn: recorded, imageOverride: image, choice: choice)
         SessionPrinting.notes(scene)
         return scene
     }

@@ -73,7 +73,8 @@ struct RunCommand: AsyncParsableCommand {
         if let resume {
             let parent = try TranscriptReader.read(path: resume)
             SessionPrinting.notes(parent)
-            let scene = try await Scene.load(recordedIn: parent, imageOverride: image, choice: panoptic.choice)
+            let choice = try panoptic.choice(recorded: parent.header.panoptic.source)
+            let scene = try await Scene.load(recordedIn: parent, imageOverride: image, choice: choice)
             SessionPrinting.notes(scene)
             let printer = SequencedPrinter(parent.header)
             let front = try await chat?.open(
@@ -83,7 +84,7 @@ struct RunCommand: AsyncParsableCommand {
             return try await run(front) { try await session.resume(parent, scene: scene) }
         }
         guard let image else { return }
-        let scene = try await Scene.load(imagePath: image, choice: panoptic.choice)
+        let scene = try await Scene.load(imagePath: image, choice: try panoptic.choice())
         SessionPrinting.notes(scene)
         let start = DialogueStart(
             scene: scene, instruction: instruction, maxRounds: maxRounds, marks: marks, allowFallback: !noFallback,

@@ -3,6 +3,7 @@ import BlindsightCore
 import Compositor
 import Foundation
 import Imaging
+import ModelClients
 import Panoptic
 import Session
 import Terminal
@@ -48,7 +49,7 @@ struct SegmentsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let scene = try await Scene.load(imagePath: image, choice: panoptic.choice)
+        let scene = try await Scene.load(imagePath: image, choice: try panoptic.choice())
         SessionPrinting.notes(scene)
         let table = scene.table
         if let marks {
@@ -64,9 +65,9 @@ struct SegmentsCommand: AsyncParsableCommand {
             let report = SegmentsReport(image: image, source: scene.source.description, warnings: scene.notes, table: table)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(TerminalLine.json(String(decoding: try encoder.encode(report), as: UTF8.self)))
         } else {
-            print(table.renderText(rowCap: rowCap), terminator: "")
+            TerminalLine.print(table.renderText(rowCap: rowCap), terminator: "")
         }
     }
 
@@ -94,6 +95,17 @@ struct PanopticOptions: ParsableArguments {
                                valueName: "file.json"))
     var categories: String?
 
-    /// The flags as the session layer takes them.
-    var choice: SegmentationChoice { SegmentationChoice(panoptic: panoptic, segments: segments, categories: categories) }
+    /// The flags as the session layer takes them, with the configuration's service limits when the
+    /// segmentation comes from a service (`recorded`: the source a transcript names, used when no flag is given).
+    func choice(recorded: String? = nil) throws -> SegmentationChoice {
+        SegmentationChoice(
+            panoptic: panoptic, segments: segments, categories: categories,
+            service: try Self.serviceSettings(for: panoptic ?? (segments == nil ? recorded : nil)))
+    }
+
+    /// The limits and retries for a panoptic service, from the configuration (read only when
+    /// `panoptic` names a service, so a broken configuration file does not stop file-based commands).
+    static func serviceSettings(for panoptic: String?) throws -> HTTPPanopticSource.Settings {
+        PanopticSourceResolver.isService(panoptic) ? try BlindsightConfig.load().panopticService : .standard
+    }
 }

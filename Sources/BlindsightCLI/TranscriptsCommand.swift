@@ -1,5 +1,4 @@
 import ArgumentParser
-import BlindsightCore
 import Foundation
 import Transcripts
 
@@ -26,9 +25,9 @@ struct TranscriptsCommand: AsyncParsableCommand {
         func run() async throws {
             let folder = directory ?? TranscriptLocation.defaultDirectory()
             let listing = TranscriptSummary.list(directory: folder, limit: max(limit, 0))
-            for problem in listing.problems { StandardError.write("blindsight: skipped \(TerminalText.safe(problem))") }
+            for problem in listing.problems { StandardError.write("blindsight: skipped \(problem)") }
             guard !listing.rows.isEmpty else {
-                print("no transcripts in \(folder)")
+                TerminalLine.print("no transcripts in \(folder)")
                 return
             }
             let header = ["date (UTC)", "image", "reasoner / seer", "rounds", "decision", "outcome", "file"]
@@ -38,8 +37,8 @@ struct TranscriptsCommand: AsyncParsableCommand {
                     row.outcome, (row.path as NSString).lastPathComponent,
                 ]
             }
-            // Image names, models and labels come from files: shown, never obeyed.
-            print(TextTable.render([header] + rows.map { $0.map { TerminalText.safe($0, keepNewlines: false) } }))
+            // Titles, instructions and labels come from files: one line each, control characters shown.
+            print(TextTable.render([header] + rows.map { $0.map { TerminalLine.clean($0, keepNewlines: false) } }))
         }
 
         private static let dateFormat = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC") ?? .current)

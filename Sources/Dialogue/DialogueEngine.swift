@@ -212,8 +212,9 @@ public struct DialogueEngine: Sendable {
         return outcome
     }
 
-    /// Sends one request, emitting `requestSent` and one `streamDelta` per piece, and returns the reply;
-    /// when cancelled, a ``CutReply`` with what had arrived.
+    /// Sends one request, emitting `requestSent`, one `streamDelta` per piece and one `retry` per
+    /// restart of the request, and returns the reply; when cancelled, a ``CutReply`` with what had
+    /// arrived since the last restart.
     private func exchange(
         _ request: ChatRequest, images: [ImageReference], with backend: (any ChatBackend)?, role: DialogueEvent.Role,
         round: Int, _ emitter: inout Emitter
@@ -238,6 +239,9 @@ public struct DialogueEngine: Sendable {
                     await emitter.emit([DialogueEvent(
                         kind: .streamDelta, round: round, role: role, content: delta.content,
                         reasoning: delta.reasoning.isEmpty ? nil : delta.reasoning)])
+                case .restarted(let attempt, let reason):
+                    partial = ModelReply(content: "", reasoning: "", rawReply: nil)
+                    await emitter.emit([DialogueEvent(kind: .retry, round: round, role: role, content: reason, attempt: attempt)])
                 case .completed(let completion):
                     return .success(ModelReply(completion))
                 }

@@ -71,6 +71,10 @@ public struct DialogueEvent: Sendable, Hashable, Codable {
         public static let fallback = Kind(rawValue: "fallback")
         /// An output file was written (`output`).
         public static let outputWritten = Kind(rawValue: "outputWritten")
+        /// A request failed in a way another attempt may cure (a stream cut short, an error reported
+        /// mid-stream, a 5xx) and is being sent again from the start: `attempt` is the new attempt's
+        /// number, `content` the failure; any partial reply streamed before it is discarded.
+        public static let retry = Kind(rawValue: "retry")
         /// Something failed (`error`); a `stopped` event follows when the failure ends the run.
         public static let error = Kind(rawValue: "error")
         /// The run was interrupted (Ctrl-C, task cancellation).
@@ -83,7 +87,7 @@ public struct DialogueEvent: Sendable, Hashable, Codable {
         public static let known: [Kind] = [
             .refereeMessage, .requestSent, .streamDelta, .reasonerTurn, .seerAnswer, .userNote, .userQuestion,
             .decideNow, .roundsChanged, .refinement, .decisionEdited, .replyCut, .rejection, .repair, .decision,
-            .fallback, .outputWritten, .error, .interrupted, .stopped,
+            .fallback, .outputWritten, .retry, .error, .interrupted, .stopped,
         ]
 
         /// The kinds a restored referee is fed (``Referee/replay(_:)``): model replies and user inputs.
@@ -142,6 +146,8 @@ public struct DialogueEvent: Sendable, Hashable, Codable {
     public var output: OutputFile?
     /// For `error`: the failure.
     public var error: ErrorInfo?
+    /// For `retry`: the number of the attempt that starts (2 for the first retry).
+    public var attempt: Int?
 
     /// Makes an event; only `kind`, `round`, `role` and `content` are always needed.
     public init(
@@ -150,7 +156,7 @@ public struct DialogueEvent: Sendable, Hashable, Codable {
         latencySeconds: Double? = nil, timeToFirstDeltaSeconds: Double? = nil, template: String? = nil,
         request: RecordedRequest? = nil, turn: ParsedTurn? = nil, question: QuestionNumber? = nil,
         rejection: Rejection? = nil, decision: Decision? = nil, stopReason: StopReason? = nil,
-        stats: DialogueStats? = nil, output: OutputFile? = nil, error: ErrorInfo? = nil
+        stats: DialogueStats? = nil, output: OutputFile? = nil, error: ErrorInfo? = nil, attempt: Int? = nil
     ) {
         self.kind = kind
         self.sequence = sequence
@@ -174,6 +180,7 @@ public struct DialogueEvent: Sendable, Hashable, Codable {
         self.stats = stats
         self.output = output
         self.error = error
+        self.attempt = attempt
     }
 }
 

@@ -15,7 +15,7 @@ final class CurlTransfer: Sendable {
 
     /// Why the worker stopped a transfer itself.
     private enum Abort: Sendable {
-        case cancelled, idle
+        case cancelled, idle, tooLarge
     }
 
     private struct State: ~Copyable {
@@ -23,6 +23,8 @@ final class CurlTransfer: Sendable {
         var status = 0
         var headers = HTTPHeaders()
         var lastActivity = ContinuousClock.now
+        /// Body bytes received so far (for ``HTTPLimits/maxBodyBytes``).
+        var bodyBytes = 0
         var abort: Abort?
         /// The multi handle while the transfer runs, for `curl_multi_wakeup`.
         var multi: MultiHandle?
@@ -32,6 +34,7 @@ final class CurlTransfer: Sendable {
     private let displayURL: String
     private let body: AsyncThrowingStream<Data, any Error>.Continuation
     private let state = Mutex(State())
+    private let started = ContinuousClock.now
 
     init(request: HTTPRequest, displayURL: String, body: AsyncThrowingStream<Data, any Error>.Continuation) {
         self.request = request
@@ -51,7 +54,8 @@ final class CurlTransfer: Sendable {
     func cancel() {
         state.withLock { state in
             if state.abort == nil { state.abort = .cancelled }
-            if let multi = state.multi { curl_multi_wakeup(multi.pointer) }
+            // A failed wakeup only delays the abort to the next poll timeout (at most 1 s).
+            if let multi = state.multi { _ = try? Curl.check(curl_multi_wakeup(multi.pointer), "curl_multi_wakeup") }
         }
     }
 
@@ -62,147 +66,218 @@ final class CurlTransfer: Sendable {
     private func run() {
         let context = Unmanaged.passRetained(self)
         defer { context.release() }
+        if case .failure(let failure) = Curl.globalInit { return finish(.failure(failure.httpError(url: displayURL))) }
         guard let easy = curl_easy_init() else {
             finish(.failure(HTTPError(.transferFailed, url: displayURL, detail: "curl_easy_init failed")))
             return
         }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        let headerList = configure(easy, context: context.toOpaque())
+        var headerList: UnsafeMutablePointer<curl_slist>?
         defer {
             curl_slist_free_all(headerList)
             curl_easy_cleanup(easy)
         }
-        let result = errorBuffer.withUnsafeMutableBufferPointer { buffer in
-            _ = ccurl_setopt_ptr(easy, CURLOPT_ERRORBUFFER, buffer.baseAddress)
-            let code = perform(easy)
-            _ = ccurl_setopt_ptr(easy, CURLOPT_ERRORBUFFER, nil)
-            return code
-        }
-        let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        finish(outcome(result, detail: HTTPError.redacting(detail, secretsOf: request.url), easy: easy))
-    }
-
-    /// Sets every option on `easy`; returns the header list to free after the transfer.
-    private func configure(_ easy: UnsafeMutableRawPointer, context: UnsafeMutableRawPointer) -> UnsafeMutablePointer<curl_slist>? {
-        _ = ccurl_setopt_str(easy, CURLOPT_URL, request.url)
-        _ = ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        _ = ccurl_setopt_long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
-        _ = ccurl_setopt_str(easy, CURLOPT_PROTOCOLS_STR, "http,https")
-        switch request.method.uppercased() {
-        case "GET": _ = ccurl_setopt_long(easy, CURLOPT_HTTPGET, 1)
-        case "POST": _ = ccurl_setopt_long(easy, CURLOPT_POST, 1)
-        case "HEAD": _ = ccurl_setopt_long(easy, CURLOPT_NOBODY, 1)
-        default: _ = ccurl_setopt_str(easy, CURLOPT_CUSTOMREQUEST, request.method)
-        }
-        if let data = request.body {
-            _ = ccurl_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(data.count))
-            data.withUnsafeBytes { raw in
-                _ = ccurl_setopt_ptr(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
+        let options = CurlOptions(easy: easy)
+        let result = errorBuffer.withUnsafeMutableBufferPointer { buffer -> Result<CURLcode, CurlFailure> in
+            do throws(CurlFailure) {
+                try options.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(buffer.baseAddress))
+                defer { _ = try? options.set(CURLOPT_ERRORBUFFER, pointer: nil) }  // teardown: nothing to do on failure
+                try configure(options, context: context.toOpaque(), headers: &headerList)
+                return .success(try perform(easy))
+            } catch {
+                return .failure(error)
             }
         }
-        configureEnvironment(easy)
+        switch result {
+        case .failure(let failure):
+            finish(.failure(failure.httpError(url: displayURL)))
+        case .success(let code):
+            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            finish(outcome(code, detail: HTTPError.redacting(detail, secretsOf: request.url), easy: easy))
+        }
+    }
+
+    /// Sets every option on the handle; `headers` receives the header list to free after the transfer.
+    private func configure(
+        _ options: CurlOptions, context: UnsafeMutableRawPointer, headers: inout UnsafeMutablePointer<curl_slist>?
+    ) throws(CurlFailure) {
+        try options.set(CURLOPT_URL, request.url)
+        try options.set(CURLOPT_NOSIGNAL, 1)
+        try options.set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
+        try options.set(CURLOPT_PROTOCOLS_STR, "http,https")
+        switch request.method.uppercased() {
+        case "GET": try options.set(CURLOPT_HTTPGET, 1)
+        case "POST": try options.set(CURLOPT_POST, 1)
+        case "HEAD": try options.set(CURLOPT_NOBODY, 1)
+        default: try options.set(CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        if let data = request.body {
+            try options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(data.count))
+            try data.withUnsafeBytes { raw in
+                Result { () throws(CurlFailure) in
+                    try options.set(CURLOPT_COPYPOSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: raw.baseAddress))
+                }
+            }.get()
+        }
+        try configureEnvironment(options)
+        try configureLimits(options)
+        // No "Expect: 100-continue" round trip for large bodies (base64 images).
+        headers = try Curl.append("Expect:", to: headers)
+        for field in request.headers {
+            headers = try Curl.append("\(field.name): \(field.value)", to: headers)
+        }
+        try options.set(CURLOPT_HTTPHEADER, list: headers)
+        try options.set(CURLOPT_WRITEFUNCTION, callback: curlWriteCallback)
+        try options.set(CURLOPT_WRITEDATA, pointer: context)
+        try options.set(CURLOPT_HEADERFUNCTION, callback: curlHeaderCallback)
+        try options.set(CURLOPT_HEADERDATA, pointer: context)
+        try options.set(CURLOPT_NOPROGRESS, 0)
+        try options.setProgress(curlProgressCallback)
+        try options.set(CURLOPT_XFERINFODATA, pointer: context)
+    }
+
+    /// Timeouts and limits: the connect and total times, the largest body (a larger `Content-Length`
+    /// is refused by libcurl at the header; a growing body is cut in ``receiveBody(_:)``) and the
+    /// slowest pace (libcurl's low-speed limit). The idle limit is the worker's own watchdog.
+    private func configureLimits(_ options: CurlOptions) throws(CurlFailure) {
         if let connect = request.timeouts.connect {
-            _ = ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(connect))
+            try options.set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(connect))
         }
         if let total = request.timeouts.total {
-            _ = ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, milliseconds(total))
+            try options.set(CURLOPT_TIMEOUT_MS, Self.milliseconds(total))
         }
-        var list: UnsafeMutablePointer<curl_slist>?
-        // No "Expect: 100-continue" round trip for large bodies (base64 images).
-        list = curl_slist_append(list, "Expect:")
-        for field in request.headers {
-            list = curl_slist_append(list, "\(field.name): \(field.value)")
+        if let maxBody = request.limits.maxBodyBytes {
+            try options.set(CURLOPT_MAXFILESIZE_LARGE, offset: curl_off_t(maxBody))
         }
-        _ = ccurl_setopt_slist(easy, CURLOPT_HTTPHEADER, list)
-        _ = ccurl_setopt_data_cb(easy, CURLOPT_WRITEFUNCTION, curlWriteCallback)
-        _ = ccurl_setopt_ptr(easy, CURLOPT_WRITEDATA, context)
-        _ = ccurl_setopt_data_cb(easy, CURLOPT_HEADERFUNCTION, curlHeaderCallback)
-        _ = ccurl_setopt_ptr(easy, CURLOPT_HEADERDATA, context)
-        _ = ccurl_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
-        _ = ccurl_setopt_xferinfo_cb(easy, curlProgressCallback)
-        _ = ccurl_setopt_ptr(easy, CURLOPT_XFERINFODATA, context)
-        return list
+        if let rate = request.limits.minimumRate {
+            try options.set(CURLOPT_LOW_SPEED_LIMIT, max(1, rate.bytesPerSecond))
+            try options.set(CURLOPT_LOW_SPEED_TIME, max(1, Self.milliseconds(rate.seconds) / 1000))
+        }
     }
 
     /// Proxies come from `http_proxy`/`https_proxy`/`no_proxy` as libcurl reads them; when no
     /// `no_proxy` is set, local servers (Ollama on localhost) are still reached directly. A CA bundle
     /// named by `CURL_CA_BUNDLE` or `SSL_CERT_FILE` replaces the system store, as the curl tool does.
-    private func configureEnvironment(_ easy: UnsafeMutableRawPointer) {
+    private func configureEnvironment(_ options: CurlOptions) throws(CurlFailure) {
         let environment = ProcessInfo.processInfo.environment
         if environment["no_proxy"] == nil, environment["NO_PROXY"] == nil {
-            _ = ccurl_setopt_str(easy, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1")
+            try options.set(CURLOPT_NOPROXY, "localhost,127.0.0.1,::1")
         }
         if let bundle = environment["CURL_CA_BUNDLE"] ?? environment["SSL_CERT_FILE"], !bundle.isEmpty {
-            _ = ccurl_setopt_str(easy, CURLOPT_CAINFO, bundle)
+            try options.set(CURLOPT_CAINFO, bundle)
         }
     }
 
     /// Drives the transfer with a multi handle of its own for the duration (from the pool when the
     /// connection may be kept, so kept-alive connections are reused); returns libcurl's result.
-    private func perform(_ easy: UnsafeMutableRawPointer) -> CURLcode {
+    private func perform(_ easy: UnsafeMutableRawPointer) throws(CurlFailure) -> CURLcode {
         let origin = MultiHandlePool.origin(of: request.url)
         let pool = request.reusesConnection ? MultiHandlePool.shared : nil
         guard let handle = pool?.take(for: origin) ?? curl_multi_init().map(MultiHandle.init) else {
-            return CURLE_OUT_OF_MEMORY
+            throw CurlFailure(call: "curl_multi_init", explanation: "out of memory")
         }
         let multi = handle.pointer
-        curl_multi_add_handle(multi, easy)
+        do {
+            try Curl.check(curl_multi_add_handle(multi, easy), "curl_multi_add_handle")
+        } catch {
+            Curl.release(multi)
+            throw error
+        }
         state.withLock { state in
             state.multi = handle
             state.lastActivity = .now
         }
         defer {
             state.withLock { $0.multi = nil }
-            curl_multi_remove_handle(multi, easy)
-            if let pool { pool.give(handle, origin: origin) } else { curl_multi_cleanup(multi) }
-        }
-        var running: Int32 = 1
-        while running > 0 {
-            if abortReason != nil { return CURLE_ABORTED_BY_CALLBACK }
-            guard curl_multi_perform(multi, &running) == CURLM_OK else { return CURLE_FAILED_INIT }
-            if running == 0 { break }
-            var waitMilliseconds: Int32 = 1000
-            if let idle = request.timeouts.idle {
-                let silent = ContinuousClock.now - state.withLock { $0.lastActivity }
-                let remaining = Duration.milliseconds(milliseconds(idle)) - silent
-                if remaining <= .zero {
-                    state.withLock { if $0.abort == nil { $0.abort = .idle } }
-                    return CURLE_ABORTED_BY_CALLBACK
-                }
-                let remainingMilliseconds = remaining.components.seconds * 1000
-                    + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
-                waitMilliseconds = Int32(min(1000, remainingMilliseconds))
+            // A handle that cannot be detached is not reused: closing the multi handle frees it.
+            if (try? Curl.check(curl_multi_remove_handle(multi, easy), "curl_multi_remove_handle")) != nil, let pool {
+                pool.give(handle, origin: origin)
+            } else {
+                Curl.release(multi)
             }
-            curl_multi_poll(multi, nil, 0, waitMilliseconds, nil)
         }
+        try drive(multi)
         var pending: Int32 = 0
         var result = CURLE_OK
         while let message = curl_multi_info_read(multi, &pending) {
             if message.pointee.msg == CURLMSG_DONE { result = message.pointee.data.result }
         }
-        return result
+        return abortReason == nil ? result : CURLE_ABORTED_BY_CALLBACK
+    }
+
+    /// Runs `multi` until the transfer ends, is cancelled, or stays silent past the idle limit.
+    private func drive(_ multi: UnsafeMutableRawPointer) throws(CurlFailure) {
+        var running: Int32 = 1
+        while running > 0 {
+            if abortReason != nil { return }
+            try Curl.check(curl_multi_perform(multi, &running), "curl_multi_perform")
+            if running == 0 { return }
+            var waitMilliseconds = 1000
+            if let idle = request.timeouts.idle {
+                let remaining = Duration.milliseconds(Self.milliseconds(idle)) - (.now - state.withLock { $0.lastActivity })
+                if remaining <= .zero {
+                    state.withLock { if $0.abort == nil { $0.abort = .idle } }
+                    return
+                }
+                waitMilliseconds = min(1000, Self.milliseconds(remaining / .seconds(1)))
+            }
+            try Curl.check(curl_multi_poll(multi, nil, 0, Int32(waitMilliseconds), nil), "curl_multi_poll")
+        }
     }
 
     private func outcome(_ code: CURLcode, detail: String, easy: UnsafeMutableRawPointer) -> Result<Head, HTTPError> {
-        if let abort = abortReason {
-            switch abort {
-            case .cancelled: return .failure(HTTPError(.cancelled, url: displayURL))
-            case .idle:
-                let seconds = request.timeouts.idle ?? 0
-                return .failure(HTTPError(.idleStall, url: displayURL, detail: "nothing received for \(seconds) s"))
-            }
+        let limits = request.limits
+        switch abortReason {
+        case .cancelled?: return .failure(HTTPError(.cancelled, url: displayURL))
+        case .idle?:
+            return .failure(.limitExceeded(
+                .idleStall, url: displayURL, limit: "nothing received for \(LimitText.seconds(request.timeouts.idle ?? 0)) s",
+                advice: limits.advice.idle))
+        case .tooLarge?:
+            return .failure(bodyTooLarge())
+        case nil: break
         }
-        guard code == CURLE_OK else {
-            return .failure(HTTPError(Self.errorCode(code), url: displayURL, detail: detail))
+        switch code {
+        case CURLE_OK: break
+        case CURLE_FILESIZE_EXCEEDED: return .failure(bodyTooLarge())
+        case CURLE_OPERATION_TIMEDOUT: return .failure(timeout(detail: detail, easy: easy))
+        default: return .failure(HTTPError(Self.errorCode(code), url: displayURL, detail: detail))
         }
         var status = 0
         state.withLock { status = $0.status }
         if status == 0 {
-            var code: Int = 0
-            _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
-            status = code
+            var code = 0
+            if (try? Curl.check(ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code), "curl_easy_getinfo")) != nil {
+                status = code
+            }
         }
         return .success(state.withLock { Head(status: status, headers: $0.headers) })
+    }
+
+    private func bodyTooLarge() -> HTTPError {
+        let bytes = request.limits.maxBodyBytes ?? 0
+        return .limitExceeded(
+            .bodyTooLarge, url: displayURL, limit: "more than \(LimitText.bytes(bytes))",
+            advice: request.limits.advice.bodySize)
+    }
+
+    /// libcurl reports the connect timeout, the total timeout and the low-speed limit with one code;
+    /// they are told apart by how long the transfer ran and whether it connected.
+    private func timeout(detail: String, easy: UnsafeMutableRawPointer) -> HTTPError {
+        let elapsed = (ContinuousClock.now - started) / .seconds(1)
+        if let total = request.timeouts.total, elapsed >= total * 0.999 {
+            return .limitExceeded(
+                .timedOut, url: displayURL, limit: "more than \(LimitText.seconds(total)) s in all",
+                advice: request.limits.advice.totalTime)
+        }
+        var connectMicroseconds: curl_off_t = 0
+        _ = try? Curl.check(ccurl_getinfo_off(easy, CURLINFO_CONNECT_TIME_T, &connectMicroseconds), "curl_easy_getinfo")
+        if connectMicroseconds == 0 { return HTTPError(.couldNotConnect, url: displayURL, detail: detail) }
+        guard let rate = request.limits.minimumRate else { return HTTPError(.timedOut, url: displayURL, detail: detail) }
+        return .limitExceeded(
+            .tooSlow, url: displayURL,
+            limit: "less than \(rate.bytesPerSecond) bytes/s for \(LimitText.seconds(rate.seconds)) s",
+            advice: request.limits.advice.minimumRate)
     }
 
     static func errorCode(_ code: CURLcode) -> HTTPError.Code {
@@ -213,6 +288,7 @@ final class CurlTransfer: Sendable {
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CIPHER:
             .tls
         case CURLE_OPERATION_TIMEDOUT: .timedOut
+        case CURLE_FILESIZE_EXCEEDED: .bodyTooLarge
         case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, CURLE_GOT_NOTHING, CURLE_HTTP2,
             CURLE_HTTP2_STREAM:
             .connectionLost
@@ -263,9 +339,13 @@ final class CurlTransfer: Sendable {
         return abortReason == nil
     }
 
+    /// Hands a piece of the body on; a body that grows past ``HTTPLimits/maxBodyBytes`` is cut here.
     fileprivate func receiveBody(_ data: Data) -> Bool {
+        let limit = request.limits.maxBodyBytes ?? .max
         let proceed = state.withLock { state in
             state.lastActivity = .now
+            state.bodyBytes += data.count
+            if state.bodyBytes > limit, state.abort == nil { state.abort = .tooLarge }
             return state.abort == nil
         }
         if proceed { body.yield(data) }
@@ -274,7 +354,12 @@ final class CurlTransfer: Sendable {
 
     fileprivate var shouldAbort: Bool { abortReason != nil }
 
-    private func milliseconds(_ seconds: Double) -> Int { Int((seconds * 1000).rounded(.up)) }
+    /// `seconds` in whole milliseconds, rounded up and saturating (a configured `1e300` means "for ever").
+    private static func milliseconds(_ seconds: Double) -> Int {
+        let value = (seconds * 1000).rounded(.up)
+        return value.isNaN ? 0 : Int(min(max(value, 0), Double(Int32.max)))
+    }
+
 }
 
 private func transfer(_ context: UnsafeMutableRawPointer?) -> CurlTransfer? {

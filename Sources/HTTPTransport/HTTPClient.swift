@@ -12,7 +12,7 @@ public final class HTTPClient: Sendable {
     public static let shared = HTTPClient()
 
     public init() {
-        _ = curlGlobalInit
+        _ = Curl.globalInit
     }
 
     /// Sends `request` and collects the whole response body.
@@ -48,9 +48,3 @@ public final class HTTPClient: Sendable {
         }
     }
 }
-
-/// `curl_global_init` runs once, before the first handle is made (Swift runs global initialisers
-/// exactly once, thread-safely).
-private let curlGlobalInit: Void = {
-    curl_global_init(Int(CURL_GLOBAL_ALL))
-}()

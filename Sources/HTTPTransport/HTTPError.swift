@@ -18,6 +18,10 @@ public struct HTTPError: UserFacingError, Equatable {
         case timedOut
         /// No bytes arrived for longer than the idle timeout.
         case idleStall
+        /// The response body is larger than ``HTTPLimits/maxBodyBytes`` (announced or actual).
+        case bodyTooLarge
+        /// The transfer went slower than ``HTTPLimits/minimumRate``.
+        case tooSlow
         /// The connection broke or the server closed it before the response was complete.
         case connectionLost
         /// The caller cancelled the transfer (task cancellation, Ctrl-C).
@@ -38,11 +42,19 @@ public struct HTTPError: UserFacingError, Equatable {
         self.detail = detail
     }
 
-    /// Whether trying again may succeed (connection problems, stalls, broken streams).
+    /// A limit of ``HTTPLimits`` or ``HTTPTimeouts`` was broken: `limit` says which and its value,
+    /// `advice` which setting changes it (empty when the caller gave none).
+    public static func limitExceeded(_ code: Code, url: String, limit: String, advice: String) -> HTTPError {
+        HTTPError(code, url: url, detail: advice.isEmpty ? limit : "\(limit); to change it, set \(advice)")
+    }
+
+    /// Whether trying again may succeed (connection problems, stalls, broken streams). A transfer
+    /// that ran out its total time, went too slowly or sent too much is not tried again: it would
+    /// cost as much again.
     public var isTransient: Bool {
         switch code {
-        case .couldNotConnect, .timedOut, .idleStall, .connectionLost: true
-        case .invalidURL, .tls, .cancelled, .transferFailed: false
+        case .couldNotConnect, .idleStall, .connectionLost: true
+        case .invalidURL, .tls, .timedOut, .bodyTooLarge, .tooSlow, .cancelled, .transferFailed: false
         }
     }
 
@@ -52,8 +64,10 @@ public struct HTTPError: UserFacingError, Equatable {
         case .invalidURL: return "invalid URL \(url)\(suffix)"
         case .couldNotConnect: return "cannot connect to \(url)\(suffix); is the server running and the URL right?"
         case .tls: return "TLS failure talking to \(url)\(suffix)"
-        case .timedOut: return "request to \(url) timed out\(suffix)"
+        case .timedOut: return "request to \(url) took longer than its time limit\(suffix)"
         case .idleStall: return "\(url) stopped sending data\(suffix)"
+        case .bodyTooLarge: return "the response from \(url) is larger than allowed\(suffix)"
+        case .tooSlow: return "\(url) sent its response too slowly\(suffix)"
         case .connectionLost: return "connection to \(url) broke before the response was complete\(suffix)"
         case .cancelled: return "request to \(url) was cancelled"
         case .transferFailed: return "request to \(url) failed\(suffix)"
@@ -62,15 +76,10 @@ public struct HTTPError: UserFacingError, Equatable {
 
     public var exitStatus: ExitStatus { code == .cancelled ? .interrupted : .serviceFailure }
 
-    /// `text` with the user information and query of `url` replaced by `***`, in case libcurl's
-    /// explanation quotes them.
+    /// `text` with the credentials of `url` (user information, query values) redacted, in case
+    /// libcurl's explanation quotes them.
     static func redacting(_ text: String, secretsOf url: String) -> String {
-        guard let components = URLComponents(string: url) else { return text }
-        let secrets = [components.percentEncodedUser, components.percentEncodedPassword, components.percentEncodedQuery,
-                       components.user, components.password, components.query]
-        return secrets.compactMap { $0 }.filter { $0.count >= 3 }.reduce(text) {
-            $0.replacingOccurrences(of: $1, with: "***")
-        }
+        Secrets(Secrets.credentials(inURL: url)).redact(text)
     }
 
     /// `url` reduced to scheme, host, port and path: user information (`user:password@`), query

@@ -60,6 +60,67 @@ public struct HTTPTimeouts: Sendable, Hashable {
     }
 }
 
+/// What one response may cost besides time (see ``HTTPTimeouts``): its size and its pace. A peer
+/// that breaks a limit ends the transfer with an ``HTTPError`` whose message names the limit and,
+/// from ``advice``, the setting that raises it.
+public struct HTTPLimits: Sendable, Hashable {
+    /// The slowest pace accepted: averaging fewer than `bytesPerSecond` for `seconds` in a row aborts
+    /// the transfer (libcurl's low-speed limit; waiting for the first byte counts as slow too).
+    public struct MinimumRate: Sendable, Hashable {
+        public var bytesPerSecond: Int
+        public var seconds: Double
+
+        public init(bytesPerSecond: Int, seconds: Double) {
+            self.bytesPerSecond = bytesPerSecond
+            self.seconds = seconds
+        }
+    }
+
+    /// How a user raises each limit (a configuration key, flag or variable), quoted in messages.
+    public struct Advice: Sendable, Hashable {
+        public var bodySize: String
+        public var totalTime: String
+        public var minimumRate: String
+        public var idle: String
+
+        public init(bodySize: String = "", totalTime: String = "", minimumRate: String = "", idle: String = "") {
+            self.bodySize = bodySize
+            self.totalTime = totalTime
+            self.minimumRate = minimumRate
+            self.idle = idle
+        }
+    }
+
+    /// The largest response body accepted, in bytes: a larger `Content-Length` is refused as soon as
+    /// the headers arrive, and a body that grows past it (chunked, endless) is cut there. Nil: none.
+    public var maxBodyBytes: Int?
+    public var minimumRate: MinimumRate?
+    public var advice: Advice
+
+    public init(maxBodyBytes: Int? = nil, minimumRate: MinimumRate? = nil, advice: Advice = Advice()) {
+        self.maxBodyBytes = maxBodyBytes
+        self.minimumRate = minimumRate
+        self.advice = advice
+    }
+}
+
+/// Limits written for people, in messages.
+public enum LimitText {
+    /// Seconds: whole numbers without decimals (`120`), else one decimal (`1.5`); never a trapping
+    /// conversion, whatever the value.
+    public static func seconds(_ value: Double) -> String {
+        String(format: value.rounded() == value ? "%.0f" : "%.1f", value)
+    }
+
+    /// Bytes in the largest binary unit that keeps a whole number (`8 MiB`, `1536 KiB`, `100 bytes`).
+    public static func bytes(_ count: Int) -> String {
+        for (unit, size) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where count >= size && count % size == 0 {
+            return "\(count / size) \(unit)"
+        }
+        return "\(count) bytes"
+    }
+}
+
 /// An HTTP request. The URL may be `http` or `https`; proxies come from the environment the way
 /// curl reads them (`http_proxy`, `https_proxy`, `no_proxy`).
 public struct HTTPRequest: Sendable, Hashable {
@@ -70,6 +131,7 @@ public struct HTTPRequest: Sendable, Hashable {
     public var headers: HTTPHeaders
     public var body: Data?
     public var timeouts: HTTPTimeouts
+    public var limits: HTTPLimits
     /// Whether the connection may be kept for later requests to the same server. Nil (the default)
     /// keeps HTTPS connections, where a new TLS handshake costs round trips, and closes plain-HTTP
     /// ones: those are mostly local servers, where connecting is nearly free and a reused connection
@@ -78,13 +140,14 @@ public struct HTTPRequest: Sendable, Hashable {
 
     public init(
         method: String = "GET", url: String, headers: HTTPHeaders = HTTPHeaders(), body: Data? = nil,
-        timeouts: HTTPTimeouts = HTTPTimeouts(), keepAlive: Bool? = nil
+        timeouts: HTTPTimeouts = HTTPTimeouts(), limits: HTTPLimits = HTTPLimits(), keepAlive: Bool? = nil
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeouts = timeouts
+        self.limits = limits
         self.keepAlive = keepAlive
     }
 
@@ -93,11 +156,12 @@ public struct HTTPRequest: Sendable, Hashable {
 
     /// A POST of a JSON body, with `Content-Type: application/json`.
     public static func postJSON(
-        url: String, body: Data, headers: HTTPHeaders = HTTPHeaders(), timeouts: HTTPTimeouts = HTTPTimeouts()
+        url: String, body: Data, headers: HTTPHeaders = HTTPHeaders(), timeouts: HTTPTimeouts = HTTPTimeouts(),
+        limits: HTTPLimits = HTTPLimits()
     ) -> HTTPRequest {
         var all = headers
         all.set("Content-Type", "application/json")
-        return HTTPRequest(method: "POST", url: url, headers: all, body: body, timeouts: timeouts)
+        return HTTPRequest(method: "POST", url: url, headers: all, body: body, timeouts: timeouts, limits: limits)
     }
 }
 

@@ -49,7 +49,7 @@ final class MultiHandlePool: Sendable {
             }
             return closed
         }
-        for handle in closed { curl_multi_cleanup(handle.pointer) }
+        for handle in closed { Curl.release(handle.pointer) }
     }
 
     /// Scheme, host and port of `url`: what a kept-alive connection is good for.

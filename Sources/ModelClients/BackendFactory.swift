@@ -14,7 +14,8 @@ public enum BackendFactory {
         let connection = BackendConnection(
             baseURL: provider.baseURL.value, apiKey: try config.apiKey(for: provider),
             headers: HTTPHeaders(provider.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }),
-            timeouts: config.timeouts.value, retry: config.retryPolicy)
+            timeouts: config.timeouts.value, limits: config.replyLimits, retry: config.retryPolicy,
+            secrets: config.secrets)
         let settings = config.settings(for: spec)
         switch provider.kind {
         case .ollama:
@@ -55,13 +56,15 @@ extension BlindsightConfig {
         return .none
     }
 
-    /// The API key: the provider's environment variable when set, else the output of its key command,
-    /// else none (local servers need no key).
+    /// The API key: the provider's environment variable when set, else the output of its key command
+    /// (run by ``resolveKeys(for:)``, or now), else none (local servers need no key).
     public func apiKey(for provider: ProviderConfig) throws(ConfigurationError) -> String? {
         switch keySource(for: provider) {
         case .none: return nil
         case .environment(let name): return environment[name]
-        case .command: return try KeyCommand.run(provider.apiKeyCommand ?? "", provider: provider.name)
+        case .command:
+            if let key = commandKeys[provider.name] { return key }
+            return try KeyCommand.run(provider.apiKeyCommand ?? "", provider: provider.name)
         }
     }
 }

@@ -52,13 +52,23 @@ public struct BlindsightConfig: Sendable {
     public var seer: Sourced<ModelSpec>
     /// Longest side, in pixels, of images sent to the seer.
     public var seerImageMaxSide: Sourced<Int>
+    /// Model requests' timeouts.
     public var timeouts: Sourced<HTTPTimeouts>
+    /// Size and pace limits of model replies and panoptic answers (see ``replyLimits``, ``panopticService``).
+    public var limits: Sourced<ConnectionLimits>
     public var retryMaxAttempts: Int
     public var retryMaxWait: Double
     public var retryMaxTotalTime: Double
     public var providers: [String: ProviderConfig]
     /// Settings keyed by `provider:model` or by model name.
     public var modelSettings: [String: ModelSettings]
+    /// Every secret value this configuration can produce: API keys (from `api_key_env` under any
+    /// name, from `api_key_cmd` once ``resolveKeys(for:)`` has run it), header values, and the user
+    /// information and query values of base URLs. Redacted from every terminal line, error message
+    /// and transcript.
+    public private(set) var secrets = Secrets()
+    /// Output of the key commands run by ``resolveKeys(for:)``, by provider name.
+    var commandKeys: [String: String] = [:]
     /// The environment the configuration was read with (API keys are looked up here, late).
     let environment: [String: String]
 
@@ -91,13 +101,22 @@ public struct BlindsightConfig: Sendable {
             reasoner: try layered(file?.reasoner, env: "BLINDSIGHT_REASONER", parse: parseSpec, default: .defaultReasoner),
             seer: try layered(file?.seer, env: "BLINDSIGHT_SEER", parse: parseSpec, default: .defaultSeer),
             seerImageMaxSide: file?.seerImageMaxSide.map { Sourced($0, .configFile) } ?? Sourced(1280, .builtIn),
-            timeouts: Sourced(HTTPTimeouts(), .builtIn),
+            timeouts: Sourced(standardTimeouts, .builtIn),
+            limits: try ConnectionLimits.load(file?.limits, path: path),
             retryMaxAttempts: file?.retry?.maxAttempts ?? RetryPolicy.standard.maxAttempts,
             retryMaxWait: file?.retry?.maxRetryAfter ?? RetryPolicy.standard.maxRetryAfter,
             retryMaxTotalTime: file?.retry?.maxTotalTime ?? RetryPolicy.standard.maxTotalTime,
             providers: [:], modelSettings: file?.models ?? [:], environment: environment)
+        try ConnectionLimits.checkPositive(
+            [
+                "retry.max_attempts": file?.retry?.maxAttempts.map(Double.init),
+                "retry.max_retry_after": file?.retry?.maxRetryAfter, "retry.max_total_time": file?.retry?.maxTotalTime,
+            ], path: path)
         if let timeouts = file?.timeouts {
-            let standard = HTTPTimeouts()
+            let standard = standardTimeouts
+            try ConnectionLimits.checkPositive(
+                ["timeouts.connect": timeouts.connect, "timeouts.total": timeouts.total, "timeouts.idle": timeouts.idle],
+                path: path)
             config.timeouts = Sourced(
                 HTTPTimeouts(
                     connect: timeouts.connect ?? standard.connect, total: timeouts.total ?? standard.total,
@@ -107,7 +126,26 @@ public struct BlindsightConfig: Sendable {
             throw ConfigurationError("configuration file \(path): seer_image_max_side must be at least 28")
         }
         config.providers = try providers(file?.providers ?? [:], environment: environment, path: path)
+        config.secrets = Secrets(config.providers.values.flatMap { provider in
+            [provider.apiKeyEnv.flatMap { environment[$0] }].compactMap { $0 } + provider.headers.values
+                + Secrets.credentials(inURL: provider.baseURL.value)
+        })
         return config
+    }
+
+    /// Runs the `api_key_cmd` of the providers `specs` use (once each; `baseline` needs none) and
+    /// adds their output to ``secrets``. Commands that will talk to a model call this before making
+    /// backends; `config show` does not, so it never runs a key command.
+    /// - Throws: ``ConfigurationError`` for an unknown provider or a failing command.
+    public mutating func resolveKeys(for specs: [ModelSpec]) throws(ConfigurationError) {
+        for spec in specs where spec.provider != ModelSpec.baselineProvider {
+            let provider = try provider(for: spec)
+            guard keySource(for: provider) == .command, commandKeys[provider.name] == nil,
+                  let command = provider.apiKeyCommand else { continue }
+            let key = try KeyCommand.run(command, provider: provider.name)
+            commandKeys[provider.name] = key
+            secrets = secrets.adding([key])
+        }
     }
 
     private static func providers(

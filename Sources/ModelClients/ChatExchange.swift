@@ -1,3 +1,4 @@
+import BlindsightCore
 import Foundation
 import HTTPTransport
 
@@ -14,54 +15,44 @@ struct ChatExchange<Wire: ChatWire>: Sendable {
     let memory: StructuredOutputMemory
     let startsInReasoning: Bool
     let structuredOutput: Bool
-    /// Strings (API keys) removed from any server text before it reaches a message.
-    let secrets: [String]
+    /// Removed from any server text (reply, reasoning, error) before it goes further.
+    let secrets: Secrets
 
-    private enum Outcome {
-        case completed(ChatCompletion)
-        case structuredOutputRejected
-        case retryable(ModelServiceError, serverWait: Double?)
-        case failed(ModelServiceError)
-    }
+    private typealias Outcome = AttemptOutcome<ChatCompletion, ModelServiceError>
 
-    /// Runs the exchange, handing each delta to `emit`; returns the completion.
-    func run(_ request: ChatRequest, emit: (ChatDelta) -> Void) async throws(ModelServiceError) -> ChatCompletion {
+    /// Runs the exchange, handing each delta (and each restart) to `emit`; returns the completion.
+    ///
+    /// A failure that another attempt may cure is retried from the start within the retry policy,
+    /// also after text has streamed: a stream cut short, an error reported mid-stream, a stall. The
+    /// partial reply is then discarded, and `emit` gets ``ChatStreamEvent/restarted(attempt:reason:)``
+    /// first so a live display can say so.
+    func run(_ request: ChatRequest, emit: (ChatStreamEvent) -> Void) async throws(ModelServiceError) -> ChatCompletion {
         let started = ContinuousClock.now
         var mode: StructuredOutputMode =
             request.responseSchema != nil && structuredOutput ? memory.mode(baseURL: baseURL, model: model) : .none
-        var attempts = 0
-        var failedAttempts = 0
-        while true {
-            attempts += 1
-            switch await attempt(request, mode: mode, started: started, emit: emit) {
-            case .completed(let completion):
-                var result = completion
-                result.attempts = attempts
-                return result
-            case .structuredOutputRejected:
+        let (completion, attempts) = try await policy.run { _ in
+            let outcome = await attempt(request, mode: mode, started: started, emit: emit)
+            if case .again = outcome {
                 mode = mode.weaker ?? .none
                 memory.remember(mode, baseURL: baseURL, model: model)
-            case .failed(let error):
-                throw ModelServiceError(error.kind, endpoint: endpoint, detail: error.detail, attempts: attempts)
-            case .retryable(let error, let serverWait):
-                failedAttempts += 1
-                let elapsed = seconds(.now - started)
-                switch policy.decide(afterAttempt: failedAttempts, elapsed: elapsed, serverWait: serverWait) {
-                case .retry(let wait):
-                    do { try await policy.sleep(wait) } catch {
-                        throw ModelServiceError(.transport(.cancelled), endpoint: endpoint, detail: "cancelled", attempts: attempts)
-                    }
-                case .giveUp(let reason) where failedAttempts < policy.maxAttempts:
-                    throw ModelServiceError(.gaveUp, endpoint: endpoint, detail: "\(reason); last error: \(error.message)", attempts: attempts)
-                case .giveUp:
-                    throw ModelServiceError(error.kind, endpoint: endpoint, detail: error.detail, attempts: attempts)
-                }
             }
+            return outcome
+        } beforeRetry: { number, error in
+            emit(.restarted(attempt: number, reason: error.detail))
+        } failure: { last, attempts, gaveUp in
+            guard let gaveUp else { return ModelServiceError(last.kind, endpoint: endpoint, detail: last.detail, attempts: attempts) }
+            return ModelServiceError(.gaveUp, endpoint: endpoint, detail: "\(gaveUp); last error: \(last.message)", attempts: attempts)
+        } cancelled: { attempts in
+            ModelServiceError(.transport(.cancelled), endpoint: endpoint, detail: "cancelled", attempts: attempts)
         }
+        var result = completion
+        result.attempts = attempts
+        return result
     }
 
+    /// One attempt: `.again` when the server refused the structured-output mode.
     private func attempt(
-        _ request: ChatRequest, mode: StructuredOutputMode, started: ContinuousClock.Instant, emit: (ChatDelta) -> Void
+        _ request: ChatRequest, mode: StructuredOutputMode, started: ContinuousClock.Instant, emit: (ChatStreamEvent) -> Void
     ) async -> Outcome {
         let response: HTTPStreamingResponse
         do {
@@ -71,39 +62,49 @@ struct ChatExchange<Wire: ChatWire>: Sendable {
         }
         guard response.isSuccess else { return await refusal(response, mode: mode) }
         if response.headers["content-type"]?.lowercased().hasPrefix("text/html") == true {
-            return .failed(failure(
+            return .failure(failure(
                 .badResponse,
                 "it answered with a web page instead of a chat stream; check the base URL "
                     + "(OpenAI-compatible APIs usually end in /v1, Ollama's does not)"))
         }
         var assembler = ReplyAssembler(startsInReasoning: startsInReasoning, started: started)
-        var decoder = wire.makeDecoder()
+        var decoder = RedactingReplyDecoder(wire.makeDecoder(), secrets: secrets)
+        var watch = ProgressWatch(idle: wire.timeouts.idle)
         func handle(_ events: [WireEvent]) -> Outcome? {
             for event in events {
                 switch event {
-                case .error(let text): return .failed(failure(.streamError, redact(text)))
-                case .unreadable(let text): return .failed(failure(.badResponse, redact(text)))
-                default: if let delta = assembler.apply(event) { emit(delta) }
+                case .error(let text): return .retryable(failure(.streamError, redact(text)), serverWait: nil)
+                case .unreadable(let text): return .failure(failure(.badResponse, redact(text)))
+                default: if let delta = assembler.apply(event) { emit(.delta(delta)) }
                 }
             }
             return nil
         }
         do {
             for try await chunk in response.body {
+                let before = decoder.eventCount
                 if let stop = handle(decoder.feed(chunk)) { return stop }
+                if let silence = watch.check(progressed: decoder.eventCount > before) {
+                    let error = HTTPError.limitExceeded(
+                        .idleStall, url: response.displayURL,
+                        limit: "no reply event for \(LimitText.seconds(silence)) s, only keep-alive comments or blank lines",
+                        advice: wire.limits.advice.idle)
+                    let kind: ModelServiceError.Kind = assembler.receivedCharacters > 0 ? .streamCut : .transport(.idleStall)
+                    return .retryable(failure(kind, error.message), serverWait: nil)
+                }
             }
         } catch let error as HTTPError {
-            return transportFailure(error, afterOutput: assembler.hasYielded)
+            return transportFailure(error, afterOutput: assembler.receivedCharacters > 0)
         } catch {
-            return .failed(failure(.badResponse, "\(error)"))
+            return .failure(failure(.badResponse, "\(error)"))
         }
-        if Task.isCancelled { return .failed(failure(.transport(.cancelled), "cancelled")) }
+        if Task.isCancelled { return .failure(failure(.transport(.cancelled), "cancelled")) }
         if let stop = handle(decoder.finish()) { return stop }
         guard assembler.ended else {
             let cut = failure(.streamCut, "the stream stopped after \(assembler.receivedCharacters) characters without its end marker")
-            return assembler.hasYielded ? .failed(cut) : .retryable(cut, serverWait: nil)
+            return .retryable(cut, serverWait: nil)
         }
-        return .completed(assembler.completion(attempts: 1))
+        return .success(assembler.completion(attempts: 1))
     }
 
     /// Classifies an HTTP error status: structured output refused, worth retrying, or final.
@@ -117,30 +118,42 @@ struct ChatExchange<Wire: ChatWire>: Sendable {
         let text = redact(WireJSON.errorMessage(body: body))
         let error = failure(.httpStatus(response.status), text)
         if mode != .none, (400..<500).contains(response.status), response.status != 429, wire.rejectsStructuredOutput(text) {
-            return .structuredOutputRejected
+            return .again
         }
         if policy.isRetryable(status: response.status, headers: response.headers) {
             return .retryable(error, serverWait: RetryPolicy.serverWait(response.headers))
         }
-        return .failed(error)
+        return .failure(error)
     }
 
+    /// A transfer failure: retried when transient (a stream that broke or stalled after some text
+    /// counts as cut); limits broken and other failures are final.
     private func transportFailure(_ error: HTTPError, afterOutput: Bool) -> Outcome {
-        let failure = failure(.transport(error.code), error.message)
-        if error.isTransient, !afterOutput { return .retryable(failure, serverWait: nil) }
-        if afterOutput, error.code == .idleStall || error.code == .connectionLost {
-            return .failed(self.failure(.streamCut, error.message))
-        }
-        return .failed(failure)
+        guard error.isTransient else { return .failure(failure(.transport(error.code), error.message)) }
+        let kind: ModelServiceError.Kind = afterOutput ? .streamCut : .transport(error.code)
+        return .retryable(failure(kind, error.message), serverWait: nil)
     }
 
     private func failure(_ kind: ModelServiceError.Kind, _ detail: String) -> ModelServiceError {
         ModelServiceError(kind, endpoint: endpoint, detail: detail)
     }
 
-    private func redact(_ text: String) -> String { WireJSON.redact(text, secrets: secrets) }
+    private func redact(_ text: String) -> String { secrets.redact(text) }
+}
 
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+/// Time since a stream last carried a real event (an SSE event with data, an NDJSON line): SSE
+/// `: keep-alive` comments and blank lines keep the connection busy but are not progress.
+struct ProgressWatch {
+    let idle: Double?
+    private var lastEvent = ContinuousClock.now
+
+    init(idle: Double?) { self.idle = idle }
+
+    /// After a chunk: the silence in seconds when it has passed the idle limit, else nil.
+    mutating func check(progressed: Bool) -> Double? {
+        if progressed { lastEvent = .now }
+        guard let idle else { return nil }
+        let silence = (ContinuousClock.now - lastEvent) / .seconds(1)
+        return silence > idle ? idle : nil
     }
 }

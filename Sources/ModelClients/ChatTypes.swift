@@ -115,6 +115,10 @@ public struct ChatCompletion: Sendable, Hashable {
 /// What a backend's stream yields: deltas as they arrive, then exactly one completion.
 public enum ChatStreamEvent: Sendable, Hashable {
     case delta(ChatDelta)
+    /// The request is being sent again from the start (attempt `attempt`, counting from 1) because
+    /// the previous attempt failed (`reason`, the server's or the transport's words): every delta
+    /// since the request began, or since the last restart, is discarded.
+    case restarted(attempt: Int, reason: String)
     case completed(ChatCompletion)
 }
 

@@ -18,6 +18,9 @@ enum WireEvent: Sendable, Equatable {
 
 /// Turns a streamed response body into ``WireEvent``s; chunks may split anything anywhere.
 protocol ChatReplyDecoder: Sendable {
+    /// How many wire events (SSE events with data, NDJSON lines) have been read: keep-alive
+    /// comments and blank lines do not count.
+    var eventCount: Int { get }
     mutating func feed(_ chunk: Data) -> [WireEvent]
     mutating func finish() -> [WireEvent]
 }
@@ -25,6 +28,8 @@ protocol ChatReplyDecoder: Sendable {
 /// The parts of a chat exchange that differ between server kinds.
 protocol ChatWire: Sendable {
     associatedtype Decoder: ChatReplyDecoder
+    var timeouts: HTTPTimeouts { get }
+    var limits: HTTPLimits { get }
     /// The HTTP request for `request`, asking for structured output with `mode`.
     func httpRequest(for request: ChatRequest, mode: StructuredOutputMode) -> HTTPRequest
     func makeDecoder() -> Decoder
@@ -67,11 +72,6 @@ enum WireJSON {
         }
         let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "no explanation given" : text.replacingOccurrences(of: "\n", with: " ")
-    }
-
-    /// `text` with every secret (API key, header value) of four or more characters replaced by `***`.
-    static func redact(_ text: String, secrets: [String]) -> String {
-        secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
     }
 
     /// Token usage when both counts are there.

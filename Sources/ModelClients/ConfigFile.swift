@@ -37,11 +37,12 @@ struct ConfigFile: Decodable, Sendable {
     var seerImageMaxSide: Int?
     var timeouts: Timeouts?
     var retry: Retry?
+    var limits: Limits?
     var providers: [String: Provider]?
     var models: [String: ModelSettings]?
 
     enum CodingKeys: String, CodingKey {
-        case reasoner, seer, seerImageMaxSide = "seer_image_max_side", timeouts, retry, providers, models
+        case reasoner, seer, seerImageMaxSide = "seer_image_max_side", timeouts, retry, limits, providers, models
     }
 
     /// Reads `path`; nil when the file does not exist.

@@ -1,8 +1,10 @@
+import BlindsightCore
 import HTTPTransport
 
 extension BlindsightConfig {
     /// The effective configuration as text for `blindsight config show`: each value with where it
-    /// came from; API keys masked, header values hidden, key commands not run.
+    /// came from; API keys masked, header values hidden, base URLs without credentials or query, key
+    /// commands not run, and every known secret redacted from the whole text.
     public func report() -> String {
         var lines = [
             "config file: \(configFilePath)\(configFileFound ? "" : " (not found; using defaults)")",
@@ -13,11 +15,17 @@ extension BlindsightConfig {
                 + "total \(Self.seconds(timeouts.value.total))  (\(timeouts.origin))",
             "retry: max_attempts \(retryMaxAttempts), max_retry_after \(Self.seconds(retryMaxWait)), "
                 + "max_total_time \(Self.seconds(retryMaxTotalTime))",
+            "limits: reply_max_bytes \(limits.value.replyMaxBytes), reply_min_rate \(limits.value.replyMinRate) B/s for "
+                + "\(Self.seconds(limits.value.replyMinRateSeconds)); panoptic_total \(Self.seconds(limits.value.panopticTotal)), "
+                + "panoptic_idle \(Self.seconds(limits.value.panopticIdle)), panoptic_min_rate \(limits.value.panopticMinRate) B/s "
+                + "for \(Self.seconds(limits.value.panopticMinRateSeconds)), panoptic_extra_bytes \(limits.value.panopticExtraBytes)"
+                + "  (\(limits.origin))",
             "providers:",
         ]
         for provider in providers.values.sorted(by: { $0.name < $1.name }) {
             lines.append("  \(provider.name): kind \(provider.kind.rawValue)  (\(provider.origin))")
-            lines.append("    base_url: \(HTTPError.displayURL(provider.baseURL.value))  (\(provider.baseURL.origin))")
+            let hidden = Secrets.credentials(inURL: provider.baseURL.value).isEmpty ? "" : " (credentials and query hidden)"
+            lines.append("    base_url: \(HTTPError.displayURL(provider.baseURL.value))\(hidden)  (\(provider.baseURL.origin))")
             lines.append("    api_key: \(keyDescription(provider))")
             for name in provider.headers.keys.sorted() {
                 lines.append("    header \(name): (hidden)")
@@ -29,7 +37,7 @@ extension BlindsightConfig {
                 lines.append("  \(name): \(Self.describe(settings))  (config file)")
             }
         }
-        return lines.joined(separator: "\n")
+        return secrets.redact(lines.joined(separator: "\n"))
     }
 
     private func keyDescription(_ provider: ProviderConfig) -> String {
@@ -51,7 +59,7 @@ extension BlindsightConfig {
 
     private static func seconds(_ value: Double?) -> String {
         guard let value else { return "none" }
-        return value.rounded() == value ? "\(Int(value)) s" : "\(value) s"
+        return LimitText.seconds(value) + " s"
     }
 
     private static func describe(_ settings: ModelSettings) -> String {

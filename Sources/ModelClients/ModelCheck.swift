@@ -81,7 +81,7 @@ public enum ModelCheck {
             result.problem = (error as? any UserFacingError)?.message ?? "\(error)"
             return result
         }
-        result.baseURL = HTTPError.displayURL(backend.connection.baseURL)
+        result.baseURL = backend.connection.displayURL
         do {
             let models = try await backend.listModels()
             result.reachable = true

@@ -63,22 +63,42 @@ public struct BackendConnection: Sendable {
     /// Extra headers for every request (values never logged).
     public var headers: HTTPHeaders
     public var timeouts: HTTPTimeouts
+    /// Reply size and pace limits (see ``BlindsightConfig/replyLimits``).
+    public var limits: HTTPLimits
     public var retry: RetryPolicy
     public var client: HTTPClient
     public var structuredOutputMemory: StructuredOutputMemory
+    /// Removed from everything the server sends before anyone sees it (replies, errors): the
+    /// configuration's secrets, plus this connection's key, header values and URL credentials.
+    public let secrets: Secrets
 
     public init(
         baseURL: String, apiKey: String? = nil, headers: HTTPHeaders = HTTPHeaders(),
-        timeouts: HTTPTimeouts = HTTPTimeouts(), retry: RetryPolicy = .standard, client: HTTPClient = .shared,
-        structuredOutputMemory: StructuredOutputMemory = .shared
+        timeouts: HTTPTimeouts = HTTPTimeouts(), limits: HTTPLimits = HTTPLimits(), retry: RetryPolicy = .standard,
+        client: HTTPClient = .shared, structuredOutputMemory: StructuredOutputMemory = .shared,
+        secrets: Secrets = Secrets()
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.headers = headers
         self.timeouts = timeouts
+        self.limits = limits
         self.retry = retry
         self.client = client
         self.structuredOutputMemory = structuredOutputMemory
+        self.secrets = secrets.adding([apiKey].compactMap { $0 } + headers.map(\.value) + Secrets.credentials(inURL: baseURL))
+    }
+
+    /// The base URL as messages and transcripts show it: without credentials or query.
+    public var displayURL: String { HTTPError.displayURL(baseURL) }
+
+    /// `{base}{path}`, with `path` joined onto the base URL's path so that a query the base URL
+    /// carries (`…/v1?api-version=…`) stays at the end.
+    func url(_ path: String) -> String {
+        guard let query = baseURL.firstIndex(where: { $0 == "?" || $0 == "#" }) else { return baseURL + path }
+        var stem = baseURL[..<query]
+        if stem.hasSuffix("/") { stem.removeLast() }
+        return stem + path + baseURL[query...]
     }
 
     /// The request headers: JSON, the key as a bearer token when there is one, then extra headers.
@@ -89,14 +109,11 @@ public struct BackendConnection: Sendable {
         return all
     }
 
-    /// Header values and the key: removed from any server text before it reaches a message.
-    var secrets: [String] { ([apiKey].compactMap { $0 }) + headers.map(\.value) }
-
     func exchange<Wire: ChatWire>(
         _ wire: Wire, descriptor: ModelDescriptor, settings: ModelSettings
     ) -> ChatExchange<Wire> {
         ChatExchange(
-            wire: wire, endpoint: "\(descriptor.provider) model \(descriptor.model) at \(HTTPError.displayURL(baseURL))",
+            wire: wire, endpoint: "\(descriptor.provider) model \(descriptor.model) at \(displayURL)",
             baseURL: baseURL, model: descriptor.model, policy: retry, client: client, memory: structuredOutputMemory,
             startsInReasoning: settings.startsInReasoning(model: descriptor.model),
             structuredOutput: settings.structuredOutput ?? true, secrets: secrets)
@@ -110,7 +127,7 @@ extension ChatExchange {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    let completion = try await run(request) { continuation.yield(.delta($0)) }
+                    let completion = try await run(request) { continuation.yield($0) }
                     continuation.yield(.completed(completion))
                     continuation.finish()
                 } catch {

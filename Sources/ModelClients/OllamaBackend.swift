@@ -11,15 +11,15 @@ public struct OllamaBackend: ChatBackend {
     public let settings: ModelSettings
 
     public init(provider: String = "ollama", model: String, connection: BackendConnection, settings: ModelSettings = ModelSettings()) {
-        self.descriptor = ModelDescriptor(provider: provider, model: model, baseURL: connection.baseURL)
+        self.descriptor = ModelDescriptor(provider: provider, model: model, baseURL: connection.displayURL)
         self.connection = connection
         self.settings = settings
     }
 
     public func chat(_ request: ChatRequest) -> AsyncThrowingStream<ChatStreamEvent, any Error> {
         let wire = OllamaWire(
-            url: connection.baseURL + "/api/chat", model: descriptor.model, headers: connection.requestHeaders(),
-            timeouts: connection.timeouts, settings: settings)
+            url: connection.url("/api/chat"), model: descriptor.model, headers: connection.requestHeaders(),
+            timeouts: connection.timeouts, limits: connection.limits, settings: settings)
         return connection.exchange(wire, descriptor: descriptor, settings: settings).stream(request)
     }
 
@@ -35,6 +35,7 @@ struct OllamaWire: ChatWire {
     let model: String
     let headers: HTTPHeaders
     let timeouts: HTTPTimeouts
+    let limits: HTTPLimits
     let settings: ModelSettings
 
     func httpRequest(for request: ChatRequest, mode: StructuredOutputMode) -> HTTPRequest {
@@ -58,7 +59,7 @@ struct OllamaWire: ChatWire {
             case .none: break
             }
         }
-        return .postJSON(url: url, body: WireJSON.encode(settings.merged(into: body)), headers: headers, timeouts: timeouts)
+        return .postJSON(url: url, body: WireJSON.encode(settings.merged(into: body)), headers: headers, timeouts: timeouts, limits: limits)
     }
 
     private func message(_ message: ChatMessage) -> JSONValue {
@@ -77,10 +78,16 @@ struct OllamaWire: ChatWire {
 /// Decodes Ollama's NDJSON chat stream.
 struct OllamaStreamDecoder: ChatReplyDecoder {
     private var parser = NDJSONLineParser()
+    private(set) var eventCount = 0
 
-    mutating func feed(_ chunk: Data) -> [WireEvent] { parser.feed(chunk).flatMap(events) }
+    mutating func feed(_ chunk: Data) -> [WireEvent] { read(parser.feed(chunk)) }
 
-    mutating func finish() -> [WireEvent] { parser.finish().flatMap(events) }
+    mutating func finish() -> [WireEvent] { read(parser.finish()) }
+
+    private mutating func read(_ lines: [String]) -> [WireEvent] {
+        eventCount += lines.count
+        return lines.flatMap(events)
+    }
 
     private func events(_ line: String) -> [WireEvent] {
         guard let reply = WireJSON.decode(OllamaChatLine.self, Data(line.utf8)) else {
@@ -92,7 +99,7 @@ struct OllamaStreamDecoder: ChatReplyDecoder {
         if let text = reply.message?.content, !text.isEmpty { result.append(.content(text)) }
         if reply.done == true {
             if let reason = reply.doneReason { result.append(.finishReason(reason)) }
-            if let usage = WireJSON.usage(promptTokens: reply.promptEvalCount, completionTokens: reply.evalCount) {
+            if let usage = WireJSON.usage(promptTokens: reply.promptEvalCount?.value, completionTokens: reply.evalCount?.value) {
                 result.append(.usage(usage))
             }
             result.append(.end)
@@ -111,8 +118,9 @@ struct OllamaChatLine: Decodable {
     var message: Message?
     var done: Bool?
     var doneReason: String?
-    var promptEvalCount: Int?
-    var evalCount: Int?
+    /// Counts that do not fit an `Int` (a hostile `1e30`) are dropped, not fatal.
+    var promptEvalCount: Lenient<Int>?
+    var evalCount: Lenient<Int>?
     var error: ServerErrorField?
 
     enum CodingKeys: String, CodingKey {

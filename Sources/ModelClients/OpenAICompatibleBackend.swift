@@ -11,7 +11,7 @@ public struct OpenAICompatibleBackend: ChatBackend {
     public let settings: ModelSettings
 
     public init(provider: String = "openai", model: String, connection: BackendConnection, settings: ModelSettings = ModelSettings()) {
-        self.descriptor = ModelDescriptor(provider: provider, model: model, baseURL: connection.baseURL)
+        self.descriptor = ModelDescriptor(provider: provider, model: model, baseURL: connection.displayURL)
         self.connection = connection
         self.settings = settings
     }
@@ -26,8 +26,8 @@ public struct OpenAICompatibleBackend: ChatBackend {
     }
 
     private var wire: OpenAIWire {
-        OpenAIWire(url: connection.baseURL + "/chat/completions", model: descriptor.model, headers: connection.requestHeaders(),
-                   timeouts: connection.timeouts, settings: settings)
+        OpenAIWire(url: connection.url("/chat/completions"), model: descriptor.model, headers: connection.requestHeaders(),
+                   timeouts: connection.timeouts, limits: connection.limits, settings: settings)
     }
 }
 
@@ -37,6 +37,7 @@ struct OpenAIWire: ChatWire {
     let model: String
     let headers: HTTPHeaders
     let timeouts: HTTPTimeouts
+    let limits: HTTPLimits
     let settings: ModelSettings
 
     func httpRequest(for request: ChatRequest, mode: StructuredOutputMode) -> HTTPRequest {
@@ -60,7 +61,7 @@ struct OpenAIWire: ChatWire {
             case .none: break
             }
         }
-        return .postJSON(url: url, body: WireJSON.encode(settings.merged(into: body)), headers: headers, timeouts: timeouts)
+        return .postJSON(url: url, body: WireJSON.encode(settings.merged(into: body)), headers: headers, timeouts: timeouts, limits: limits)
     }
 
     /// `name` made valid for OpenAI (`[a-zA-Z0-9_-]{1,64}`).
@@ -99,6 +100,7 @@ struct OpenAIStreamDecoder: ChatReplyDecoder {
     /// The body so far when it turned out to be one JSON object rather than SSE.
     private var plainBody: Data?
     private var sawBytes = false
+    private(set) var eventCount = 0
 
     mutating func feed(_ chunk: Data) -> [WireEvent] {
         if !sawBytes, let first = chunk.first(where: { !Character(UnicodeScalar($0)).isWhitespace }) {
@@ -106,10 +108,12 @@ struct OpenAIStreamDecoder: ChatReplyDecoder {
             if first == UInt8(ascii: "{") { plainBody = Data() }
         }
         if plainBody != nil {
+            // A plain completion arrives as one JSON object: each of its pieces is progress.
+            eventCount += 1
             plainBody?.append(chunk)
             return []
         }
-        return parser.feed(chunk).flatMap { events($0.data, streamed: true) }
+        return read(parser.feed(chunk))
     }
 
     mutating func finish() -> [WireEvent] {
@@ -117,7 +121,12 @@ struct OpenAIStreamDecoder: ChatReplyDecoder {
             let events = events(String(decoding: plainBody, as: UTF8.self), streamed: false)
             return events.contains { if case .content = $0 { true } else { false } } ? events + [.end] : events
         }
-        return parser.finish().flatMap { events($0.data, streamed: true) }
+        return read(parser.finish())
+    }
+
+    private mutating func read(_ sse: [SSEEvent]) -> [WireEvent] {
+        eventCount += sse.count
+        return sse.flatMap { events($0.data, streamed: true) }
     }
 
     private func events(_ text: String, streamed: Bool) -> [WireEvent] {
@@ -139,7 +148,7 @@ struct OpenAIStreamDecoder: ChatReplyDecoder {
             if let reason = choice.finishReason?.value { result.append(.finishReason(reason)) }
         }
         let usage = chunk.usage?.value
-        if let tokens = WireJSON.usage(promptTokens: usage?.promptTokens, completionTokens: usage?.completionTokens) {
+        if let tokens = WireJSON.usage(promptTokens: usage?.promptTokens?.value, completionTokens: usage?.completionTokens?.value) {
             result.append(.usage(tokens))
         }
         return result
@@ -169,8 +178,8 @@ struct OpenAIChunk: Decodable {
     }
 
     struct Usage: Decodable {
-        var promptTokens: Int?
-        var completionTokens: Int?
+        var promptTokens: Lenient<Int>?
+        var completionTokens: Lenient<Int>?
 
         enum CodingKeys: String, CodingKey {
             case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
@@ -191,17 +200,18 @@ enum ModelListing {
     static func names(
         path: String, list: String, field: String, connection: BackendConnection, descriptor: ModelDescriptor
     ) async throws(ModelServiceError) -> [String] {
-        let url = connection.baseURL + path
-        let endpoint = "\(descriptor.provider) server at \(HTTPError.displayURL(connection.baseURL))"
+        let url = connection.url(path)
+        let endpoint = "\(descriptor.provider) server at \(connection.displayURL)"
         let response: HTTPResponse
         do {
             response = try await connection.client.send(
-                HTTPRequest(url: url, headers: connection.requestHeaders(), timeouts: connection.timeouts))
+                HTTPRequest(
+                    url: url, headers: connection.requestHeaders(), timeouts: connection.timeouts, limits: connection.limits))
         } catch {
             throw ModelServiceError(.transport(error.code), endpoint: endpoint, detail: error.message)
         }
         guard response.isSuccess else {
-            let text = WireJSON.redact(WireJSON.errorMessage(body: response.body), secrets: connection.secrets)
+            let text = connection.secrets.redact(WireJSON.errorMessage(body: response.body))
             throw ModelServiceError(.httpStatus(response.status), endpoint: endpoint, detail: text)
         }
         guard let value = WireJSON.parse(response.body) else {

@@ -72,21 +72,28 @@ public struct FilePanopticSource: PanopticSource {
 
 /// Chooses the panoptic source from the command line's `--panoptic` and `--segments`.
 public enum PanopticSourceResolver {
+    /// Whether `--panoptic VALUE` names a panoptic service (an http or https URL) rather than a file.
+    public static func isService(_ value: String?) -> Bool {
+        value.map { $0.hasPrefix("http://") || $0.hasPrefix("https://") } ?? false
+    }
+
     /// - `--panoptic http(s)://host:port` → the panoptic service;
     /// - `--panoptic FILE.png` → that id map, with `--segments FILE.json` or the JSON beside it;
     /// - `--panoptic FILE.json` → map and segments in one file (a saved service answer, or transformers
     ///   results with the map as a nested list);
     /// - neither → the sidecar files beside the image (`photo.panoptic.png` + `photo.panoptic.json`).
+    /// - Parameter service: the limits and retries for a panoptic service (the configuration's).
     /// - Throws: ``PanopticError``: exit 2 for contradictory flags, exit 3 when no segmentation can be found.
     public static func resolve(
-        panoptic: String?, segments: String?, imagePath: String, categories: CategorySet? = nil
+        panoptic: String?, segments: String?, imagePath: String, categories: CategorySet? = nil,
+        service: HTTPPanopticSource.Settings = .standard
     ) throws(PanopticError) -> any PanopticSource {
-        if let panoptic, panoptic.hasPrefix("http://") || panoptic.hasPrefix("https://") {
+        if let panoptic, isService(panoptic) {
             guard segments == nil else {
                 throw PanopticError(
                     "--segments applies to an id map file, not to a panoptic service", exitStatus: .usage)
             }
-            return HTTPPanopticSource(url: panoptic, categories: categories ?? .cocoPanoptic)
+            return HTTPPanopticSource(url: panoptic, categories: categories ?? .cocoPanoptic, settings: service)
         }
         if let panoptic {
             guard FileManager.default.fileExists(atPath: panoptic) else {

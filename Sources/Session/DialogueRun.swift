@@ -248,6 +248,8 @@ private struct Backends {
         reasonerSpec = reasoner
         seerSpec = seer
         let live = reasoner.provider != ModelSpec.baselineProvider
+        var config = config
+        try config.prepare(for: live ? [reasoner, seer] : [])  // key commands run once; secrets redacted from here on
         self.reasoner = live ? try BackendFactory.makeBackend(for: reasoner, config: config) : nil
         self.seer = live ? try BackendFactory.makeBackend(for: seer, config: config) : nil
         self.sampling = sampling

@@ -6,15 +6,21 @@ import Transcripts
 
 /// Where a scene's segmentation comes from: `--panoptic`, `--segments`, `--categories` as given (nil:
 /// the sidecar files beside the photo, or for a recorded scene the source the transcript recorded).
-public struct SegmentationChoice: Sendable, Hashable {
+public struct SegmentationChoice: Sendable {
     public var panoptic: String?
     public var segments: String?
     public var categories: String?
+    /// Limits and retries for a panoptic service (the configuration's), used when the source is one.
+    public var service: HTTPPanopticSource.Settings
 
-    public init(panoptic: String? = nil, segments: String? = nil, categories: String? = nil) {
+    public init(
+        panoptic: String? = nil, segments: String? = nil, categories: String? = nil,
+        service: HTTPPanopticSource.Settings = .standard
+    ) {
         self.panoptic = panoptic
         self.segments = segments
         self.categories = categories
+        self.service = service
     }
 }
 
@@ -72,7 +78,8 @@ public struct Scene: Sendable {
         let bytes = try ImageDecoder.readFile(atPath: imagePath)
         let categories = try choice.categories.map { path throws(PanopticError) in try CategorySet.load(path: path) }
         let source = try PanopticSourceResolver.resolve(
-            panoptic: choice.panoptic, segments: choice.segments, imagePath: imagePath, categories: categories)
+            panoptic: choice.panoptic, segments: choice.segments, imagePath: imagePath, categories: categories,
+            service: choice.service)
         return try await load(
             imagePath: imagePath, bytes: bytes, source: source, choice: choice, recordedTable: nil, decodingPhoto: decodingPhoto)
     }
@@ -123,14 +130,16 @@ public struct Scene: Sendable {
             let recorded = transcript.header.panoptic.source
             let beside = ((imagePath as NSString).deletingLastPathComponent as NSString)
                 .appendingPathComponent((recorded as NSString).lastPathComponent)
-            let isService = recorded.hasPrefix("http://") || recorded.hasPrefix("https://")
+            let isService = PanopticSourceResolver.isService(recorded)
             if let found = isService ? recorded : [recorded, beside].first(where: FileManager.default.fileExists) {
                 return try PanopticSourceResolver.resolve(
-                    panoptic: found, segments: nil, imagePath: imagePath, categories: categories)
+                    panoptic: found, segments: nil, imagePath: imagePath, categories: categories,
+                    service: choice.service)
             }
         }
         return try PanopticSourceResolver.resolve(
-            panoptic: choice.panoptic, segments: choice.segments, imagePath: imagePath, categories: categories)
+            panoptic: choice.panoptic, segments: choice.segments, imagePath: imagePath, categories: categories,
+            service: choice.service)
     }
 }
 

@@ -26,7 +26,10 @@ public struct TranscriptTarget: Sendable, Hashable {
         guard !disabled else { return nil }
         var header = header
         header.generator = generator ?? header.generator
-        return try TranscriptWriter(creating: path ?? TranscriptLocation.defaultPath(for: header), header: header) {
+        let redactor = SecretRedactor.fromEnvironment(adding: KnownSecrets.current)
+        return try TranscriptWriter(
+            creating: path ?? TranscriptLocation.defaultPath(for: header), header: header, redactor: redactor
+        ) {
             onFailure($0.message)
         }
     }

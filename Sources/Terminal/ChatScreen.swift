@@ -100,7 +100,7 @@ public actor ChatScreen: DialogueObserver {
 
     /// Prints an error line in the error colour.
     public func error(_ message: String) {
-        show(painter.paint("error: ", .error) + TerminalText.safe(message, keepNewlines: false))
+        show(painter.paint("error: ", .error) + UntrustedText.shown(message, keepNewlines: false))
     }
 
     /// Prints a dim hint line.
@@ -112,7 +112,7 @@ public actor ChatScreen: DialogueObserver {
     public func lastPrompt() -> String {
         guard let request = lastReasonerRequest else { return "the reasoner has not been asked anything yet" }
         return request.messages.map { message in
-            painter.paint("[\(message.role.rawValue)]", .dim) + "\n" + wrapped(TerminalText.safe(message.content))
+            painter.paint("[\(message.role.rawValue)]", .dim) + "\n" + wrapped(UntrustedText.shown(message.content))
         }.joined(separator: "\n")
     }
 
@@ -121,10 +121,10 @@ public actor ChatScreen: DialogueObserver {
         case .refereeMessage:
             guard settings.showPrompts else { return [] }
             let heading = "referee → \(event.to?.rawValue ?? "model") (\(event.template ?? "message"))"
-            return [painter.paint(heading, .referee), wrapped(TerminalText.safe(event.content))].map { $0 }
+            return [painter.paint(heading, .referee), wrapped(UntrustedText.shown(event.content))].map { $0 }
         case .replyCut where event.content.isEmpty && !(event.reasoning ?? "").isEmpty:
             let text = "[round \(event.round)] \(event.role.rawValue) (cut short while thinking): "
-                + TerminalText.safe((event.reasoning ?? "").split(whereSeparator: \.isNewline).joined(separator: " "), keepNewlines: false)
+                + UntrustedText.shown((event.reasoning ?? "").split(whereSeparator: \.isNewline).joined(separator: " "), keepNewlines: false)
             return [painter.paint(DisplayWidth.truncated(text, width: foldWidth), .dim)]
         case .stopped where [.decided, .fallback].contains(event.stopReason):
             return []  // the decision and its prompt say it
@@ -139,7 +139,7 @@ public actor ChatScreen: DialogueObserver {
 
     /// The thinking, folded to one dim line (its first words and its length) unless `showThinking`.
     private func thinking(_ reasoning: String, round: Int) -> [String] {
-        let flat = TerminalText.safe(reasoning.split(whereSeparator: \.isNewline).joined(separator: " "), keepNewlines: false)
+        let flat = UntrustedText.shown(reasoning.split(whereSeparator: \.isNewline).joined(separator: " "), keepNewlines: false)
         guard !settings.showThinking else {
             return [painter.paint("[round \(round)] reasoner thinks:", .dim), painter.paint(wrapped(flat), .dim)]
         }
@@ -163,7 +163,7 @@ public actor ChatScreen: DialogueObserver {
         let label = "[round \(delta.round)] \(delta.role.rawValue)\(thinkingOnly ? " thinking" : "") … "
         // Room is left at the end of the line for the terminal's own "^C" echo.
         let room = max(10, settings.terminal.columns - DisplayWidth.of(label) - 4)
-        let text = TerminalText.safe(thinkingOnly ? current.reasoning : current.content, keepNewlines: false)
+        let text = UntrustedText.shown(thinkingOnly ? current.reasoning : current.content, keepNewlines: false)
         let tail = DisplayWidth.tail(text, width: room)
         let tone: Tone = delta.role == .seer ? .seer : .reasoner
         write("\r\u{1B}[2K" + painter.paint(label, tone) + (thinkingOnly ? painter.paint(tail, .dim) : tail))

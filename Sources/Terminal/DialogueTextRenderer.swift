@@ -5,7 +5,8 @@ import Panoptic
 
 /// Turns dialogue events into the lines a person reads in a terminal (used by `run`, `replay` and
 /// `chat`). Plain text unless `colour` is on; ANSI colours mark who speaks. Every text that comes
-/// from a model, a file or a server passes ``TerminalText/safe(_:keepNewlines:)``; with a `width`,
+/// from a model, a file or a server has known secrets redacted and passes
+/// ``TerminalText/safe(_:keepNewlines:)``; with a `width`,
 /// long lines are wrapped at that many display cells.
 public struct DialogueTextRenderer: Sendable {
     /// Whether to add ANSI colours.
@@ -69,6 +70,11 @@ public struct DialogueTextRenderer: Sendable {
             let title = event.kind == .decision ? "decision" : "fallback (baseline policy)"
             return line("\(title): keep ", .decision, describe(event.decision?.foreground ?? []))
                 + wrapped("  " + oneLine(event.content))
+        case .retry:
+            let attempt = event.attempt.map { ", attempt \($0)" } ?? ""
+            return line(
+                "\(prefix) \(event.role.rawValue) request failed; asking again\(attempt) ", .error,
+                "(any partial reply above is discarded): " + oneLine(event.content))
         case .error:
             return line("error: ", .error, oneLine(event.content))
         case .interrupted:
@@ -131,15 +137,15 @@ public struct DialogueTextRenderer: Sendable {
 
     private func paint(_ text: String, _ tone: Tone) -> String { painter.paint(text, tone) }
 
-    private func safe(_ text: String) -> String { TerminalText.safe(text, keepNewlines: false) }
+    private func safe(_ text: String) -> String { UntrustedText.shown(text, keepNewlines: false) }
 
     private func indent(_ text: String) -> [String] {
-        TerminalText.safe(text).split(separator: "\n", omittingEmptySubsequences: false).flatMap { line in
+        UntrustedText.shown(text).split(separator: "\n", omittingEmptySubsequences: false).flatMap { line in
             line.isEmpty ? [""] : wrapped("  " + line)
         }
     }
 
     private func oneLine(_ text: String) -> String {
-        TerminalText.safe(text.split(whereSeparator: \.isNewline).joined(separator: " "), keepNewlines: false)
+        UntrustedText.shown(text.split(whereSeparator: \.isNewline).joined(separator: " "), keepNewlines: false)
     }
 }

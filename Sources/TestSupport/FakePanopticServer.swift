@@ -30,6 +30,8 @@ public final class FakePanopticServer: Sendable {
 
     private struct State {
         var answer: Answer
+        /// Answers played once each, in order, before ``answer``.
+        var queued: [Answer] = []
         var received: [ReceivedRequest] = []
     }
 
@@ -62,6 +64,12 @@ public final class FakePanopticServer: Sendable {
     /// Changes what later requests get.
     public func setAnswer(_ answer: Answer) {
         shared.state.withLock { $0.answer = answer }
+    }
+
+    /// Answers for the next requests, one each, before the standing answer resumes (a transient
+    /// fault: `.error(status: 500, …)` then the segmentation).
+    public func enqueue(_ answers: Answer...) {
+        shared.state.withLock { $0.queued.append(contentsOf: answers) }
     }
 
     /// Every request received so far, in order.
@@ -99,7 +107,7 @@ public final class FakePanopticServer: Sendable {
             state.received.append(
                 ReceivedRequest(
                     method: request.method.rawValue, path: request.path, contentType: contentType, body: body))
-            return state.answer
+            return state.queued.isEmpty ? state.answer : state.queued.removeFirst()
         }
         guard request.method == .POST, request.path == "/v1/panoptic" else {
             return errorResponse(404, "no such endpoint \(request.path); POST /v1/panoptic")

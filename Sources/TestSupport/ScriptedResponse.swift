@@ -14,6 +14,9 @@ public struct ScriptedResponse: Sendable {
         case pause(Double)
         /// The connection is closed at this point without ending the chunked body properly.
         case cut
+        /// These bytes again and again, `pause` seconds apart, for ever (a hostile server: an
+        /// endless body, keep-alive comments only, a slow-loris trickle). Pieces after it never play.
+        case forever(Data, pause: Double)
     }
 
     public var status: Int
@@ -24,16 +27,20 @@ public struct ScriptedResponse: Sendable {
     /// Whether the body is sent with chunked encoding (streams) or with a Content-Length (errors,
     /// plain JSON replies). Pauses and cuts need chunked encoding.
     public var chunked: Bool
+    /// A `Content-Length` to announce instead of the real one (the body's pieces are then sent
+    /// unchunked, as they are): a server that lies about its size.
+    public var declaredLength: Int?
 
     public init(
         status: Int = 200, headers: [(String, String)] = [], pieces: [Piece], delayBeforeHeaders: Double = 0,
-        chunked: Bool = true
+        chunked: Bool = true, declaredLength: Int? = nil
     ) {
         self.status = status
         self.headers = headers
         self.pieces = pieces
         self.delayBeforeHeaders = delayBeforeHeaders
         self.chunked = chunked
+        self.declaredLength = declaredLength
     }
 
     /// The body's bytes, without pauses and cuts.
@@ -89,6 +96,11 @@ public struct ScriptedResponse: Sendable {
         var headers = FlyingFox.HTTPHeaders()
         for (name, value) in self.headers { headers.addValue(value, for: HTTPHeader(name)) }
         let statusCode = HTTPStatusCode(status, phrase: Self.phrase(for: status))
+        if let declaredLength {
+            return FlyingFox.HTTPResponse(
+                statusCode: statusCode, headers: headers,
+                body: HTTPBodySequence(from: ScriptedBody(pieces: pieces), count: declaredLength))
+        }
         if chunked {
             return FlyingFox.HTTPResponse(
                 statusCode: statusCode, headers: headers, body: HTTPBodySequence(from: ScriptedBody(pieces: pieces)))
@@ -137,6 +149,10 @@ struct ScriptedBody: AsyncBufferedSequence {
                 case .bytes: continue
                 case .pause(let seconds): try await Task.sleep(for: .seconds(seconds))
                 case .cut: throw ConnectionCut()
+                case .forever(let data, let pause):
+                    pieces = [piece]
+                    if pause > 0 { try await Task.sleep(for: .seconds(pause)) }
+                    return [UInt8](data)
                 }
             }
             return nil

@@ -1,41 +1,44 @@
+import BlindsightCore
 import Foundation
 
-/// Defence in depth: scrubs anything that looks like a credential from a line before it is written.
+/// Scrubs every secret from a line before it is written to a transcript.
 ///
 /// Transcripts are built from records that hold no keys, but a key can still slip in (a model echoing
-/// a prompt, a server error quoting a header, a base URL with a token). The redactor replaces known
-/// key values (from the environment) and recognisable patterns (bearer tokens, `sk-…` keys,
-/// `api_key=…` parameters) with `[REDACTED]`. It only touches runs of token characters, so it never
-/// breaks the JSON around them.
+/// a prompt, a server error quoting a header, a base URL with a token). The redactor removes the
+/// configuration's ``Secrets`` by value (see there: any source, any echoed form, one pass), the values
+/// of environment variables whose names suggest a secret, and recognisable patterns (bearer tokens,
+/// `sk-…` keys, `api_key=…` parameters), replacing each with `[REDACTED]`. It never breaks the JSON
+/// around them.
 public struct SecretRedactor: Sendable {
     /// What replaces a secret.
-    public static let replacement = "[REDACTED]"
+    public static let replacement = Secrets.replacement
 
-    /// Exact values to remove (longest first, so a key containing another is removed whole).
-    public let knownSecrets: [String]
+    /// The values removed exactly.
+    public let secrets: Secrets
 
-    public init(knownSecrets: [String]) {
-        self.knownSecrets = Array(Set(knownSecrets.filter { $0.count >= 8 })).sorted { $0.count > $1.count }
+    public init(secrets: Secrets) {
+        self.secrets = secrets
     }
 
-    /// A redactor that knows the values of every environment variable whose name suggests a secret
-    /// (`*KEY*`, `*TOKEN*`, `*SECRET*`, `*PASSWORD*`, `*AUTH*`).
+    public init(knownSecrets: [String]) {
+        self.init(secrets: Secrets(knownSecrets))
+    }
+
+    /// A redactor that knows `secrets` (the configuration's) and the values of every environment
+    /// variable whose name suggests a secret (`*KEY*`, `*TOKEN*`, `*SECRET*`, `*PASSWORD*`, `*AUTH*`).
     public static func fromEnvironment(
-        _ environment: [String: String] = ProcessInfo.processInfo.environment, extra: [String] = []
+        _ environment: [String: String] = ProcessInfo.processInfo.environment, adding secrets: Secrets = Secrets()
     ) -> SecretRedactor {
         let markers = ["KEY", "TOKEN", "SECRET", "PASSWORD", "AUTH"]
         let values = environment.compactMap { name, value in
             markers.contains { name.uppercased().contains($0) } ? value : nil
         }
-        return SecretRedactor(knownSecrets: values + extra)
+        return SecretRedactor(secrets: secrets.adding(values))
     }
 
     /// `text` with every secret replaced.
     public func redact(_ text: String) -> String {
-        var result = text
-        for secret in knownSecrets where result.contains(secret) {
-            result = result.replacingOccurrences(of: secret, with: Self.replacement)
-        }
+        var result = secrets.redact(text)
         for pattern in Self.patterns {
             let range = NSRange(result.startIndex..., in: result)
             result = pattern.expression.stringByReplacingMatches(

@@ -17,7 +17,7 @@ public struct TranscriptContinuation: Sendable {
 
     /// Kinds that can end a kept prefix only as leftovers of an unfinished exchange: they are cut off,
     /// so the live run starts with a fresh request.
-    private static let leftovers: Set<DialogueEvent.Kind> = [.requestSent, .streamDelta, .error, .interrupted, .stopped]
+    private static let leftovers: Set<DialogueEvent.Kind> = [.requestSent, .streamDelta, .retry, .error, .interrupted, .stopped]
 
     /// A fork that keeps the parent's events up to sequence number `sequence`.
     ///

@@ -1,6 +1,7 @@
 import BlindsightCore
 import Dialogue
 import Foundation
+import HTTPTransport
 import ModelClients
 import Panoptic
 
@@ -126,6 +127,7 @@ public struct ModelRecord: Codable, Sendable, Equatable {
     /// "ollama", "openai", a configured provider name, "baseline", "scripted", "recorded".
     public var provider: String
     public var model: String
+    /// The server's base URL without user information, query or fragment (they may hold credentials).
     public var baseURL: String?
     /// Sampling and protocol settings (temperature, seed, max tokens, structured output, …).
     public var parameters: [String: JSONValue]?
@@ -136,7 +138,7 @@ public struct ModelRecord: Codable, Sendable, Equatable {
         self.role = role
         self.provider = provider
         self.model = model
-        self.baseURL = baseURL
+        self.baseURL = baseURL.map(HTTPError.displayURL)
         self.parameters = parameters
     }
 

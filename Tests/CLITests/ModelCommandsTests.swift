@@ -42,18 +42,6 @@ struct ModelCommandsTests {
         #expect(sent.width == 200 && sent.height == 150)
     }
 
-    @Test("ask shows escape sequences in the answer and the reasoning as text, never obeys them")
-    func askNeutralisesEscapes() async throws {
-        let server = try await FakeModelServer()
-        defer { Task { await server.stop() } }
-        server.enqueue(.ollamaStream(content: "A dog.\u{1B}]52;c;ZXZpbA==\u{07}\u{1B}[2J", thinking: "\u{1B}]0;title\u{07}"))
-        let result = try await BlindsightProcess.run(
-            ["ask", try photo(), "What is this?"], environment: ["OLLAMA_HOST": server.baseURL, "NO_COLOR": "1"])
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "A dog.␛]52;c;ZXZpbA==␇␛[2J\n")
-        #expect(result.stderr.hasPrefix("␛]0;title␇\n"))
-    }
-
     @Test("a server error exits 4 with one line that names the server and hides the key")
     func askServerErrorHidesKey() async throws {
         let server = try await FakeModelServer()
@@ -63,9 +51,30 @@ struct ModelCommandsTests {
             ["ask", try photo(), "What?", "--seer", "openai:gpt-4o"],
             environment: ["OPENAI_BASE_URL": server.baseURL + "/v1", "OPENAI_API_KEY": secret])
         #expect(result.status == 4)
-        #expect(result.stderr == "blindsight: openai model gpt-4o at \(server.baseURL)/v1 answered HTTP 401: Incorrect API key provided: ***\n")
+        #expect(result.stderr == "blindsight: openai model gpt-4o at \(server.baseURL)/v1 answered HTTP 401: Incorrect API key provided: [REDACTED]\n")
         #expect(!(result.stdout + result.stderr).contains("SECRET"))
         #expect(server.requests.first?.headers["authorization"] == "Bearer \(secret)")
+    }
+
+    @Test("escape codes in a model's reply and in a server's error body reach the terminal as visible text")
+    func askNeutralisesEscapes() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        let hostile = "dog \u{1B}]52;c;ZXZpbA==\u{07} \u{1B}]0;title\u{07} \u{1B}[2J end\r\n"
+        server.enqueue(.ollamaStream(content: hostile, thinking: "hmm \u{1B}[2J", deltaSize: 2))
+        server.enqueue(.ollamaError(status: 400, message: "bad \u{1B}]0;pwned\u{07}\u{1B}[2J request"))
+        let answered = try await BlindsightProcess.run(
+            ["ask", try photo(), "What?"], environment: ["OLLAMA_HOST": server.baseURL, "NO_COLOR": "1"])
+        #expect(answered.status == 0, "\(answered.stderr)")
+        #expect(answered.stdout == "dog ␛]52;c;ZXZpbA==␇ ␛]0;title␇ ␛[2J end\n")
+        #expect(answered.stderr.hasPrefix("hmm ␛[2J\n"))
+        let refused = try await BlindsightProcess.run(
+            ["ask", try photo(), "What?"], environment: ["OLLAMA_HOST": server.baseURL, "NO_COLOR": "1"])
+        #expect(refused.status == 4)
+        #expect(refused.stderr.hasSuffix("answered HTTP 400: bad ␛]0;pwned␇␛[2J request\n"), "\(refused.stderr)")
+        for output in [answered.stdout, answered.stderr, refused.stdout, refused.stderr] {
+            #expect(!output.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(output)")
+        }
     }
 
     @Test("Ctrl-C during ask stops the request and exits 130")

@@ -43,4 +43,43 @@ struct SegmentsCommandTests {
         server.setAnswer(.segmentation(SyntheticScene().segmentation))
         #expect(await run(files.image, "--panoptic", server.baseURL) == 0)
     }
+
+    @Test(
+        "a label with escape codes reaches the terminal neutralised in the table, and escaped in --json",
+        .enabled(if: BlindsightProcess.executable != nil, "the blindsight binary is not built"))
+    func hostileLabel() async throws {
+        let folder = try TestData.temporaryFolder()
+        let scene = SyntheticScene()
+        let files = try scene.write(to: folder.path, stem: "photo")
+        let dogCategory = try #require(scene.segmentation.segments.first { $0.label == "dog" }?.categoryID)
+        let hostile = "dog\u{1B}]52;c;ZXZpbA==\u{07}\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}31m"
+        let categories = Set(scene.segmentation.segments.compactMap(\.categoryID)).sorted().map { id in
+            let name = id == dogCategory ? hostile : "thing \(id)"
+            return ["id": id, "name": name, "label": name, "isthing": 1] as [String: Any]
+        }
+        let categoryFile = folder.appendingPathComponent("categories.json")
+        try JSONSerialization.data(withJSONObject: categories).write(to: categoryFile)
+        for format in [[], ["--json"]] {
+            let result = try await BlindsightProcess.run(["segments", files.image, "--categories", categoryFile.path] + format)
+            #expect(result.status == 0, "\(result.stderr)")
+            let output = result.stdout + result.stderr
+            #expect(!output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" }, "\(output)")
+            let shown = format.isEmpty ? "dog␛]52;c;ZXZpbA==␇␛]0;pwned␇␛[2J⟨U+009B⟩31m" : #"dog\u001b]52;c;ZXZpbA==\u0007\u001b]0;pwned\u0007\u001b[2J\u009B31m"#
+            #expect(result.stdout.lowercased().contains(shown.lowercased()), "\(result.stdout)")
+        }
+    }
+
+    @Test(
+        "a panoptic service's error text with escape codes reaches stderr neutralised",
+        .enabled(if: BlindsightProcess.executable != nil, "the blindsight binary is not built"))
+    func hostileServiceError() async throws {
+        let folder = try TestData.temporaryFolder().path
+        let files = try SyntheticScene().write(to: folder, stem: "photo")
+        let server = try await FakePanopticServer(answer: .error(status: 400, message: "bad \u{1B}]0;pwned\u{07}\u{1B}[2J image"))
+        defer { Task { await server.stop() } }
+        let result = try await BlindsightProcess.run(["segments", files.image, "--panoptic", server.baseURL])
+        #expect(result.status == 4)
+        #expect(result.stderr.contains("bad ␛]0;pwned␇␛[2J image"), "\(result.stderr)")
+        #expect(!result.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+    }
 }

@@ -27,12 +27,14 @@ import TestSupport
             try #require(table.rows.first { $0.label == label }?.number)
         }
 
-        func run(maxRounds: Int = 4, seerURL: String? = nil) async throws -> DialogueEngine.Result {
-            let once = RetryPolicy(maxAttempts: 1)
+        /// Runs the dialogue; `retry` is each backend's policy (by default, no retries).
+        func run(maxRounds: Int = 4, seerURL: String? = nil, retry: RetryPolicy = RetryPolicy(maxAttempts: 1))
+            async throws -> DialogueEngine.Result
+        {
             let reasoner = OpenAICompatibleBackend(
-                model: "qwq", connection: BackendConnection(baseURL: reasonerServer.baseURL + "/v1", retry: once))
+                model: "qwq", connection: BackendConnection(baseURL: reasonerServer.baseURL + "/v1", retry: retry))
             let seer = OllamaBackend(
-                model: "qwen2.5vl", connection: BackendConnection(baseURL: seerURL ?? seerServer.baseURL, retry: once))
+                model: "qwen2.5vl", connection: BackendConnection(baseURL: seerURL ?? seerServer.baseURL, retry: retry))
             let marks = MarkOverlay.render(image: scene.image, idMap: scene.segmentation.idMap, table: table)
             let engine = DialogueEngine(
                 reasoner: reasoner, seer: seer,

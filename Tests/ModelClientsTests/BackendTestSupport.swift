@@ -20,10 +20,12 @@ final class RecordedWaits: Sendable {
     }
 }
 
-/// What a backend streamed.
+/// What a backend streamed (deltas since the last restart, as a live display keeps them).
 struct StreamedReply {
     var deltas: [ChatDelta]
     var completion: ChatCompletion
+    /// The attempt numbers of the restarts announced.
+    var restarts: [Int] = []
 
     var streamedContent: String { deltas.map(\.content).joined() }
     var streamedReasoning: String { deltas.map(\.reasoning).joined() }
@@ -32,15 +34,19 @@ struct StreamedReply {
 /// Runs one chat request to its end.
 func collect(_ backend: any ChatBackend, _ request: ChatRequest) async throws -> StreamedReply {
     var deltas: [ChatDelta] = []
+    var restarts: [Int] = []
     var completion: ChatCompletion?
     for try await event in backend.chat(request) {
         switch event {
         case .delta(let delta): deltas.append(delta)
+        case .restarted(let attempt, _):
+            restarts.append(attempt)
+            deltas = []
         case .completed(let value): completion = value
         }
     }
     guard let completion else { throw CancellationError() }
-    return StreamedReply(deltas: deltas, completion: completion)
+    return StreamedReply(deltas: deltas, completion: completion, restarts: restarts)
 }
 
 /// The `ModelServiceError` a request ends with, or nil when it succeeds.

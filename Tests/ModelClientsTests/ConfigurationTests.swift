@@ -1,5 +1,6 @@
 import BlindsightCore
 import Foundation
+import HTTPTransport
 import ModelClients
 import Testing
 import TestSupport
@@ -148,6 +149,30 @@ struct ConfigurationTests {
         }
         let badYAML = try write("reasoner: [unclosed\n")
         #expect(throws: ConfigurationError.self) { try BlindsightConfig.load(environment: [:], path: badYAML) }
+    }
+
+    @Test("limits: defaults, values from the file, messages naming the file's keys; non-positive or non-finite values refused")
+    func limits() throws {
+        let defaults = try BlindsightConfig.load(environment: ["HOME": "/nonexistent-home"])
+        #expect(defaults.replyLimits.maxBodyBytes == 16 << 20)
+        #expect(defaults.replyLimits.minimumRate == HTTPLimits.MinimumRate(bytesPerSecond: 10, seconds: 300))
+        #expect(defaults.timeouts.value == HTTPTimeouts(connect: 10, total: 1800, idle: 300))
+        #expect(defaults.panopticService.timeouts == HTTPTimeouts(connect: 10, total: 600, idle: 300))
+        #expect(defaults.panopticService.minimumRate == HTTPLimits.MinimumRate(bytesPerSecond: 1024, seconds: 180))
+        let path = try write("limits: {reply_max_bytes: 1048576, panoptic_total: 30, panoptic_extra_bytes: 1000}\n")
+        let config = try BlindsightConfig.load(environment: [:], path: path)
+        #expect(config.replyLimits.maxBodyBytes == 1_048_576)
+        #expect(config.replyLimits.advice.bodySize == "limits.reply_max_bytes in \(path)")
+        #expect(config.panopticService.timeouts.total == 30)
+        #expect(config.panopticService.extraAnswerBytes == 1000)
+        #expect(config.panopticService.advice.totalTime == "limits.panoptic_total in \(path)")
+        #expect(config.report().contains("limits: reply_max_bytes 1048576"))
+        for bad in ["limits: {reply_max_bytes: 0}", "limits: {panoptic_min_rate_seconds: .nan}", "timeouts: {idle: -1}",
+                    "retry: {max_retry_after: .inf}"] {
+            let badPath = try write(bad + "\n")
+            let error = #expect(throws: ConfigurationError.self) { try BlindsightConfig.load(environment: [:], path: badPath) }
+            #expect(error?.message.contains("must be a positive number") == true, "\(bad)")
+        }
     }
 
     @Test("the factory makes the backend the provider's kind calls for; baseline and unknown providers are refused")

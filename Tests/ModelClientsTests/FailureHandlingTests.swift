@@ -96,7 +96,7 @@ struct FailureHandlingTests {
         server.enqueue(.error(status: 429, message: "quota", retryAfter: "300"))
         let waits = RecordedWaits()
         let error = try #require(await failure(openAI(server, policy: waits.policy()), question))
-        #expect(error.message.contains("gave up: the server asked to wait 300 s, more than 120 s"))
+        #expect(error.message.contains("gave up: the server asked to wait 300 s, more than the 120 s allowed"))
         #expect(waits.values.isEmpty)
     }
 
@@ -106,10 +106,41 @@ struct FailureHandlingTests {
         defer { Task { await server.stop() } }
         let full = ScriptedResponse.openAIStream(content: "This answer is long enough to be cut", deltaSize: 4)
         server.enqueue(full.cut(afterBytes: full.bodyBytes.count / 2))
-        let error = try #require(await failure(openAI(server), question))
+        let error = try #require(await failure(openAI(server, policy: RetryPolicy(maxAttempts: 1)), question))
         #expect(error.kind == .streamCut)
         #expect(error.message.contains("ended the reply before it was complete"))
         #expect(server.requests.count == 1)
+    }
+
+    @Test("a stream cut after some text is sent again from the start; the partial text is announced as discarded")
+    func cutMidStreamThenRetry() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        let full = ScriptedResponse.openAIStream(content: "This answer is long enough to be cut", deltaSize: 4)
+        server.enqueue(full.cut(afterBytes: full.bodyBytes.count / 2), full)
+        let waits = RecordedWaits()
+        let reply = try await collect(openAI(server, policy: waits.policy()), question)
+        #expect(reply.restarts == [2])
+        #expect(reply.streamedContent == "This answer is long enough to be cut", "deltas after the restart only")
+        #expect(reply.completion.content == "This answer is long enough to be cut")
+        #expect(reply.completion.attempts == 2)
+        #expect(server.requests.count == 2)
+    }
+
+    @Test("an error reported mid-stream is retried from the start (OpenAI error event, Ollama error line)")
+    func midStreamErrorThenRetry() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(.openAIStreamFailing(after: "Half an ans", error: "CUDA out of memory"), .openAIStream(content: "Whole answer"))
+        let waits = RecordedWaits()
+        let reply = try await collect(openAI(server, policy: waits.policy()), question)
+        #expect(reply.restarts == [2])
+        #expect(reply.completion.content == "Whole answer")
+        server.enqueue(.ollamaStreamFailing(after: "Half", error: "model runner has unexpectedly stopped"), .ollamaStream(content: "Whole"))
+        let ollamaReply = try await collect(ollama(server, policy: waits.policy()), question)
+        #expect(ollamaReply.restarts == [2])
+        #expect(ollamaReply.streamedContent == "Whole")
+        #expect(ollamaReply.completion.attempts == 2)
     }
 
     @Test("an NDJSON stream that ends without done:true is cut; before any text it is retried")
@@ -134,15 +165,25 @@ struct FailureHandlingTests {
         #expect(reply.completion.attempts == 2)
     }
 
-    @Test("a stall after text has streamed fails instead of repeating the text")
+    @Test("a stall after text has streamed is a cut stream (retried within the budget; here none is left)")
     func stallMidStream() async throws {
         let server = try await FakeModelServer()
         defer { Task { await server.stop() } }
         let full = ScriptedResponse.openAIStream(content: "partial answer here")
         server.enqueue(full.stalling(afterBytes: full.bodyBytes.count - 40, for: 30))
-        let error = try #require(await failure(openAI(server, idle: 1.5), question))
+        let error = try #require(await failure(openAI(server, policy: RetryPolicy(maxAttempts: 1), idle: 1.5), question))
         #expect(error.kind == .streamCut)
         #expect(error.message.contains("stopped sending data"))
+    }
+
+    @Test("keep-alive comments alone are not progress: the request ends after the idle time")
+    func keepAliveOnly() async throws {
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(.keepAliveOnly(every: 0.05))
+        let error = try #require(await failure(openAI(server, policy: RetryPolicy(maxAttempts: 1), idle: 2), question))
+        #expect(error.kind == .transport(.idleStall))
+        #expect(error.message.hasSuffix("stopped sending data (no reply event for 2 s, only keep-alive comments or blank lines)"))
     }
 
     @Test("a web page where a chat stream was expected points at the base URL, without retrying")
@@ -164,7 +205,7 @@ struct FailureHandlingTests {
             #"{"choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]}"#,
             #"{"error":{"message":"CUDA out of memory","type":"internal_error","code":500}}"#,
         ], done: false))
-        let error = try #require(await failure(openAI(server), question))
+        let error = try #require(await failure(openAI(server, policy: RetryPolicy(maxAttempts: 1)), question))
         #expect(error.kind == .streamError)
         #expect(error.message == "openai model test-model at \(server.baseURL)/v1 reported an error mid-reply: CUDA out of memory")
     }
@@ -174,7 +215,7 @@ struct FailureHandlingTests {
         let server = try await FakeModelServer()
         defer { Task { await server.stop() } }
         server.enqueue(.ndjson([#"{"message":{"role":"assistant","content":"a"},"done":false}"#, #"{"error":"model runner has unexpectedly stopped"}"#]))
-        let error = try #require(await failure(ollama(server), question))
+        let error = try #require(await failure(ollama(server, policy: RetryPolicy(maxAttempts: 1)), question))
         #expect(error.message.hasSuffix("reported an error mid-reply: model runner has unexpectedly stopped"))
     }
 
@@ -221,7 +262,7 @@ struct FailureHandlingTests {
         let server = try await FakeModelServer()
         server.enqueue(.error(status: 401, message: "Incorrect API key provided: \(key)", code: "invalid_api_key"))
         let unauthorized = try #require(await failure(openAI(server, key: key), question))
-        #expect(unauthorized.message.contains("answered HTTP 401: Incorrect API key provided: ***"))
+        #expect(unauthorized.message.contains("answered HTTP 401: Incorrect API key provided: [REDACTED]"))
         await server.stop()
         let closed = try RefusingPort()
         let waits = RecordedWaits()

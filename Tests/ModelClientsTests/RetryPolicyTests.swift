@@ -23,7 +23,7 @@ struct RetryPolicyTests {
         #expect(policy.decide(afterAttempt: 1, elapsed: 0, serverWait: 7) == .retry(after: 7))
         #expect(
             policy.decide(afterAttempt: 1, elapsed: 0, serverWait: 300)
-                == .giveUp(reason: "the server asked to wait 300 s, more than 120 s"))
+                == .giveUp(reason: "the server asked to wait 300 s, more than the 120 s allowed (retry.max_retry_after)"))
         #expect(policy.decide(afterAttempt: 4, elapsed: 0, serverWait: nil) == .giveUp(reason: "no attempts left"))
         #expect(
             policy.decide(afterAttempt: 1, elapsed: 599.9, serverWait: 1)
@@ -39,6 +39,33 @@ struct RetryPolicyTests {
         #expect(RetryPolicy.serverWait(HTTPHeaders([("Retry-After", "Tue, 14 Nov 2023 22:13:50 GMT")]), now: now) == 30)
         #expect(RetryPolicy.serverWait(HTTPHeaders([("Retry-After", "soon")])) == nil)
         #expect(RetryPolicy.serverWait(HTTPHeaders()) == nil)
+    }
+
+    @Test("hostile waits saturate instead of trapping: huge and infinite ones end the retries, nan is ignored, negatives are 0",
+          arguments: [
+              ("Retry-After", "1e19", RetryPolicy.longestServerWait), ("Retry-After", "inf", RetryPolicy.longestServerWait),
+              ("Retry-After", "1e30", RetryPolicy.longestServerWait), ("retry-after-ms", "1e30", RetryPolicy.longestServerWait),
+              ("Retry-After", "-1", 0), ("retry-after-ms", "-5000", 0),
+              ("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT", RetryPolicy.longestServerWait),
+              ("Retry-After", "Mon, 01 Jan 1900 00:00:00 GMT", 0),
+          ])
+    func hostileServerWaits(header: String, value: String, expected: Double) {
+        let wait = RetryPolicy.serverWait(HTTPHeaders([(header, value)]))
+        #expect(wait == expected)
+        let decision = policy.decide(afterAttempt: 1, elapsed: 0, serverWait: wait)
+        if expected > policy.maxRetryAfter {
+            #expect(decision == .giveUp(reason: "the server asked to wait 1000000000 s, more than the 120 s allowed (retry.max_retry_after)"))
+        } else {
+            #expect(decision == .retry(after: 0))
+        }
+    }
+
+    @Test("nan is no wait at all: the policy backs off as if none was named")
+    func nanWait() {
+        #expect(RetryPolicy.serverWait(HTTPHeaders([("Retry-After", "nan")])) == nil)
+        #expect(RetryPolicy.serverWait(HTTPHeaders([("retry-after-ms", "nan"), ("Retry-After", "3")])) == 3)
+        #expect(policy.decide(afterAttempt: 1, elapsed: 0, serverWait: .nan) == .retry(after: 0.5))
+        #expect(policy.decide(afterAttempt: 1, elapsed: 0, serverWait: -.infinity) == .retry(after: 0))
     }
 
     @Test("retryable statuses, with x-should-retry overriding")

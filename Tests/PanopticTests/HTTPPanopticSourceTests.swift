@@ -1,5 +1,6 @@
 import BlindsightCore
 import Foundation
+import HTTPTransport
 import Imaging
 import Panoptic
 import TestSupport
@@ -34,21 +35,55 @@ struct HTTPPanopticSourceTests {
         #expect(Array(received[1].body.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
     }
 
-    @Test("an error status shows the server's message and exits 4")
+    /// The standard retry policy without its waits.
+    static let noWaits = HTTPPanopticSource.Settings(retry: RetryPolicy(sleep: { _ in }))
+
+    @Test("an error status is retried like a model request, then shows the server's message and exits 4")
     func errorStatus() async throws {
         let server = try await FakePanopticServer(answer: .error(status: 503, message: "model is still loading"))
         defer { Task { await server.stop() } }
         let error = await #expect(throws: PanopticError.self) {
-            try await request(HTTPPanopticSource(url: server.baseURL))
+            try await request(HTTPPanopticSource(url: server.baseURL, settings: Self.noWaits))
         }
         #expect(error?.exitStatus == .serviceFailure)
-        #expect(error?.message.contains("HTTP 503: model is still loading") == true)
+        #expect(error?.message.contains("HTTP 503: model is still loading (after 3 attempts)") == true)
         #expect(error?.message.contains(server.baseURL) == true)
+        #expect(server.requests.count == 3)
         server.setAnswer(.scripted(.json("<html>bad gateway</html>", status: 502)))
         let html = await #expect(throws: PanopticError.self) {
-            try await request(HTTPPanopticSource(url: server.baseURL))
+            try await request(HTTPPanopticSource(url: server.baseURL, settings: Self.noWaits))
         }
         #expect(html?.message.contains("HTTP 502: <html>bad gateway</html>") == true)
+        server.setAnswer(.error(status: 400, message: "not an image"))
+        _ = await #expect(throws: PanopticError.self) {
+            try await request(HTTPPanopticSource(url: server.baseURL, settings: Self.noWaits))
+        }
+        #expect(server.requests.count == 7, "a 400 is not retried")
+    }
+
+    @Test("408, 429 and 5xx and a refused connection are retried; the next good answer is used")
+    func transientFaultsAreRetried() async throws {
+        let server = try await FakePanopticServer(answer: .segmentation(scene.segmentation))
+        defer { Task { await server.stop() } }
+        server.enqueue(.error(status: 500, message: "CUDA error"), .error(status: 429, message: "busy"))
+        let segmentation = try await request(HTTPPanopticSource(url: server.baseURL, settings: Self.noWaits))
+        #expect(segmentation.idMap == scene.segmentation.idMap)
+        #expect(server.requests.count == 3)
+    }
+
+    @Test("an answer larger than the bound for the image's size is refused; the bound grows with the image")
+    func answerBound() async throws {
+        let settings = HTTPPanopticSource.Settings(extraAnswerBytes: 1000, retry: RetryPolicy(maxAttempts: 1))
+        #expect(settings.answerLimit(width: 0, height: 0) == 65_536 * 4 / 3 + 1000 + 1)
+        #expect(settings.answerLimit(width: 4000, height: 3000) > 4000 * 3000 * 3 * 4 / 3)
+        #expect(settings.answerLimit(width: .max, height: .max) == Int.max / 2, "saturates")
+        let server = try await FakePanopticServer(answer: .scripted(.endlessJSONBody()))
+        defer { Task { await server.stop() } }
+        let error = await #expect(throws: PanopticError.self) {
+            try await request(HTTPPanopticSource(url: server.baseURL, settings: settings))
+        }
+        #expect(error?.exitStatus == .serviceFailure)
+        #expect(error?.message.contains("is larger than allowed (more than \(settings.answerLimit(width: scene.image.width, height: scene.image.height)) bytes") == true)
     }
 
     @Test("a malformed answer is a service failure naming the service")

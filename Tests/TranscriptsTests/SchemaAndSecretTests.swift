@@ -12,6 +12,20 @@ import Testing
         #expect(SchemaValidator.problems(in: [path]) == nil)
     }
 
+    @Test(SchemaValidator.requirement) func retryEventsFollowTheSchemaAndReadBack() throws {
+        let folder = try TestData.temporaryFolder()
+        var events = TranscriptFixtures.events()
+        var retry = DialogueEvent(
+            kind: .retry, round: 1, role: .reasoner, content: "the stream stopped after 5 characters without its end marker",
+            attempt: 2)
+        events.insert(retry, at: 3)
+        for index in events.indices { events[index].sequence = index }
+        let path = try TranscriptFixtures.write(in: folder, events: events)
+        #expect(SchemaValidator.problems(in: [path]) == nil)
+        let read = try TranscriptReader.read(path: path)
+        #expect(read.events.first { $0.kind == .retry }?.attempt == 2)
+    }
+
     @Test(SchemaValidator.requirement) func theSchemaRejectsMalformedLines() throws {
         let folder = try TestData.temporaryFolder()
         let path = try TranscriptFixtures.write(in: folder)
