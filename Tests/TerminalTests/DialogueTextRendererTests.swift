@@ -104,3 +104,11 @@ enum TerminalFixtures {
         #expect(line == "1 (dog␛]0;pwned␇)")
     }
 }
+
+extension DialogueTextRendererTests {
+    @Test func aRetrySaysTheRequestIsAskedAgainAndThePartialReplyDiscarded() {
+        let retry = DialogueEvent(kind: .retry, round: 2, role: .seer, content: "stream cut \u{1B}[2J", attempt: 2)
+        let line = DialogueTextRenderer(colour: false, table: nil).lines(for: retry)
+        #expect(line == ["[round 2] seer request failed; asking again, attempt 2 (any partial reply above is discarded): stream cut ␛[2J"])
+    }
+}
