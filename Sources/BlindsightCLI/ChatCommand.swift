@@ -46,6 +46,7 @@ struct ChatCommand: AsyncParsableCommand {
     var showPrompts = false
 
     func run() async throws {
-        try await options.execute(chat: ChatFrontEnd(showThinking: showThinking, showPrompts: showPrompts, pictures: images.pictures()))
+        try await options.execute(chat: ChatFrontEnd(
+            showThinking: showThinking, showPrompts: showPrompts, pictures: images.pictures(), stream: options.stream))
     }
 }

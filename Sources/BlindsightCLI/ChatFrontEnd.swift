@@ -17,6 +17,8 @@ struct ChatFrontEnd: Sendable {
     var showThinking: Bool
     var showPrompts: Bool
     var pictures: ScenePictures
+    /// `--stream` / `--no-stream` (nil: live on a terminal).
+    var stream: Bool? = nil
 
     /// The parts of a chat once its scene is loaded.
     struct Session: Sendable {
@@ -90,7 +92,7 @@ struct ChatFrontEnd: Sendable {
         let pictures = pictures
         let screen = ChatScreen(
             settings: ChatScreen.Settings(
-                terminal: terminal, showThinking: showThinking, showPrompts: showPrompts, models: models),
+                terminal: terminal, showThinking: showThinking, showPrompts: showPrompts, models: models, live: stream),
             renderer: DialogueTextRenderer(colour: terminal.colour, table: scene.table), roundLimit: roundLimit,
             preview: { decision in
                 (try? pictures.cutout(keeping: decision.sourceIDs, picture: picture, segmentation: scene.segmentation)) ?? ""

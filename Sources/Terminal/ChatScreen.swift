@@ -17,9 +17,12 @@ public actor ChatScreen: DialogueObserver {
         public var showPrompts: Bool
         /// "reasoner provider:model · seer provider:model", for the status line.
         public var models: String
+        /// Whether replies stream on a live line (a terminal with escape codes, unless `--no-stream`).
+        public var live: Bool
 
-        public init(terminal: TerminalSettings, showThinking: Bool, showPrompts: Bool, models: String) {
+        public init(terminal: TerminalSettings, showThinking: Bool, showPrompts: Bool, models: String, live: Bool? = nil) {
             self.terminal = terminal
+            self.live = (live ?? true) && terminal.colour
             self.showThinking = showThinking
             self.showPrompts = showPrompts
             self.models = models
@@ -151,9 +154,9 @@ public actor ChatScreen: DialogueObserver {
     private var foldWidth: Int { settings.terminal.isTerminal ? settings.terminal.columns : 100 }
 
     /// Shows a streamed piece on the live line (terminals with escape codes only, so not with
-    /// `NO_COLOR`): the tail of what arrived so far.
+    /// `NO_COLOR`, and not with `--no-stream`): the tail of what arrived so far.
     private func showLive(_ delta: DialogueEvent) {
-        guard settings.terminal.colour else { return }
+        guard settings.live else { return }
         if let current = live, current.role != delta.role { settleLive() }
         var current = live ?? (delta.role, "", "")
         current.content += delta.content
