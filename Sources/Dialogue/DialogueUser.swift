@@ -78,9 +78,6 @@ public final class CallCanceller: Sendable {
         return true
     }
 
-    /// Whether a model call is in flight.
-    public var callInFlight: Bool { current.withLock { $0 != nil } }
-
     func began(_ task: Task<(Swift.Result<ModelReply, any Error>, Int), Never>) {
         current.withLock { $0 = task }
     }

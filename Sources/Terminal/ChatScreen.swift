@@ -81,7 +81,8 @@ public actor ChatScreen: DialogueObserver {
         }
     }
 
-    /// Notes the round limit a refinement or a command set (the status line shows it).
+    /// Notes the round limit the referee has now (a refinement or a command may have changed it), for
+    /// the status line.
     public func setRoundLimit(_ limit: Int) { roundLimit = limit }
 
     /// "round 2 of 5 · reasoner ollama:qwen3 · seer ollama:gemma3 · 1234 tokens · 0:42" on a

@@ -54,6 +54,7 @@ public final class ChatUser: DialogueUser {
     public func turn(_ moment: UserMoment) async -> UserTurn {
         while true {
             guard !inputEnded.withLock({ $0 }) else { return .goOn }
+            if case .beforeTurn(_, let roundLimit) = moment { await screen.setRoundLimit(roundLimit) }
             await screen.show(await screen.statusLine())
             if case .decided(_, let canUndo) = moment {
                 await screen.hint(

@@ -9,7 +9,6 @@ public enum Tone: String, Sendable, CaseIterable {
     case decision = "1;32"
     case error = "1;31"
     case dim = "2"
-    case bold = "1"
     /// The status line: reversed video.
     case status = "7"
 }
