@@ -111,6 +111,20 @@ import Testing
         #expect(step.action.reasonerPrompt?.messages.last?.content.contains("In the cen [the user cut this answer short]") == true)
     }
 
+    @Test func aTemplateSetRecordedBeforeTheChatTemplatesStillRefinesAndAnswers() throws {
+        let full = try Fixtures.prompts()
+        let older = try PromptTemplates(
+            records: full.records.filter { !["user-question", "refinement"].contains($0.name) }, origin: "an older transcript")
+        var referee = Referee(task: Fixtures.task(), rules: RefereeRules(maxRounds: 4), prompts: older)
+        _ = referee.start()
+        _ = try referee.userAsked("What is red?")
+        let answered = referee.seerAnswered(ModelReply(content: "The frisbee."))
+        #expect(answered.action.reasonerPrompt?.messages.last?.content.contains("The frisbee.") == true)
+        _ = referee.reasonerReplied(Fixtures.decide([3]))
+        let refined = try referee.refine("and the person")
+        #expect(refined.action.reasonerPrompt?.messages.last?.content.contains("\"and the person\"") == true)
+    }
+
     @Test func replayRestoresEveryChatMove() throws {
         var live = try Fixtures.referee()
         var events = live.start().events
