@@ -232,4 +232,28 @@ struct ChatCommandTests {
         #expect(history.contains("/help"))
         #expect(server.requests(to: "/api/chat").isEmpty, "no model was asked anything")
     }
+
+    @Test("in a terminal: a reply cut by Ctrl-C, the turn asked again, an edited decision accepted; replay gives the same cutout")
+    func cutThenDecideInATerminal() async throws {
+        let scene = try scene()
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        server.enqueue(ScriptedResponse.ollamaStream(
+            content: #"{"action": "decide", "foreground": [\#(scene.dog)], "reason": "the dog and nothing else"}"#, deltaSize: 2
+        ).rechunked(every: 40, pause: 0.25))
+        server.enqueue(Self.decide([scene.dog], "the dog"))
+        let transcript = scene.path("cut-decide.jsonl")
+        let (screen, status) = try await runInTerminal(
+            scene, transcript: transcript, server: server, environment: ["TERM": "xterm-256color"],
+            steps: [
+                ("you> ", "\r"), (#"{"action": "de"#, "\u{03}"), ("you> ", "\r"), ("you> ", "/keep \(scene.person)\r"),
+                ("you> ", "\r"),
+            ])
+        #expect(status == 0, "\(screen.suffix(800))")
+        let recorded = try kinds(transcript).filter { ["replyCut", "decision", "decisionEdited", "outputWritten"].contains($0) }
+        #expect(recorded == ["replyCut", "decision", "decisionEdited", "outputWritten", "outputWritten"])
+        let replayed = try await BlindsightProcess.run(["replay", transcript, "--quiet", "--out", scene.path("replayed.png")])
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        #expect(FileManager.default.contents(atPath: scene.path("replayed.png")) == FileManager.default.contents(atPath: scene.path("cutout.png")))
+    }
 }
