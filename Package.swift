@@ -69,7 +69,7 @@ let package = Package(
             dependencies: ["BlindsightCore", "Imaging", "ModelClients", "Panoptic", "Compositor", "Dialogue", "Transcripts"]),
         .target(
             name: "Terminal",
-            dependencies: ["BlindsightCore", "Imaging", "Panoptic", "Compositor", "Dialogue", "Transcripts", "CEdit"]),
+            dependencies: ["BlindsightCore", "Imaging", "ModelClients", "Panoptic", "Compositor", "Dialogue", "CEdit"]),
         .target(
             name: "BlindsightCLI",
             dependencies: [
