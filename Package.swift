@@ -4,7 +4,8 @@ import PackageDescription
 /// Blindsight: background removal by a dialogue between a blind reasoner and a seeing model.
 ///
 /// Module map (each owns one concern):
-/// - `CCurl`, `CPNG`, `CJPEG`, `CEdit`: thin system-library shims (libcurl, libpng, libjpeg-turbo, libedit).
+/// - `CCurl`, `CPNG`, `CJPEG`, `CEdit`, `CCrypto`: thin system-library shims (libcurl, libpng, libjpeg-turbo,
+///   libedit, libcrypto).
 /// - `BlindsightCore`: exit statuses, user-facing errors, atomic file output, JSON values.
 /// - `Imaging`: the in-memory image type, PNG/JPEG codecs, EXIF orientation, resizing.
 /// - `HTTPTransport`: the one libcurl HTTP client (streaming, timeouts, cancellation).
@@ -39,9 +40,11 @@ let package = Package(
             name: "CJPEG", pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev", "libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // SHA-256 from the system's libcrypto (libcurl already loads it; see README "SHA-256").
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Libraries.
-        .target(name: "BlindsightCore"),
+        .target(name: "BlindsightCore", dependencies: ["CCrypto"]),
         // libpng's and libjpeg's classic APIs need setjmp, which Swift cannot call: a small C target does it.
         .target(
             name: "CImagingShims", dependencies: ["CPNG"],

@@ -3,8 +3,7 @@
 # plus the TurboJPEG-vs-libjpeg API measurement behind the codec choice. Takes a few minutes to build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -c "import PIL" 2>/dev/null || python3 -m pip install -q pillow ||
-    python3 -m pip install -q --user --break-system-packages pillow  # Debian's python3 (PEP 668)
+scripts/install-deps.sh  # Debian's python3-pil, the peer (run by /usr/bin/python3)
 swift build -c release --product blindsight-bench
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -21,6 +21,7 @@ public struct Blindsight: AsyncParsableCommand {
             RunCommand.self,  // dialogue (issue 5): one non-interactive dialogue ending in a cutout
             ChatCommand.self,  // the same dialogue with the user steering between turns
             TranscriptsCommand.self, ReplayCommand.self,  // transcripts and replay (issue 6)
+            PromptsCommand.self,  // prompt template sets (issue 10)
         ]
     )
 

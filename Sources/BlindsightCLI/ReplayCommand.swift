@@ -53,7 +53,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "Run the current referee again against the recorded replies; report where the requests differ.")
     var rerun = false
 
-    @Option(help: "Prompt template folder for --rerun (default: prompts/default).")
+    @Option(help: "The prompt set for --rerun: a shipped or user set's name, or a folder (default: default).")
     var prompts: String?
 
     @Option(name: .customLong("live-from"), help: "Keep events up to #K (a number replay prints) and continue with live models into a new transcript.")

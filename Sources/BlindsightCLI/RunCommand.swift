@@ -44,7 +44,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Show replies word by word as they stream (default: when standard output is a terminal).")
     var stream: Bool?
 
-    @Option(help: "The prompt template folder (default: prompts/default).")
+    @Option(help: "The prompt set: a shipped or user set's name (`blindsight prompts list`), or a folder (default: default).")
     var prompts: String?
 
     /// `--out`, `--mask`, `--preview`, `--marks-out` and the compositing options.

@@ -50,7 +50,8 @@ public struct PromptTemplates: Sendable {
     /// The first line every template must have.
     public static let pragma = "{{% CONTENT_TYPE: TEXT}}"
 
-    /// The folder the templates came from (or the origin given to ``init(records:origin:)``).
+    /// Where the templates came from, for messages: a folder's path, "shipped set NAME", or the origin
+    /// given to ``init(records:origin:)``.
     public let directory: String
     /// Every template in the folder, sorted by name.
     public let records: [Record]
@@ -60,18 +61,14 @@ public struct PromptTemplates: Sendable {
     /// - Throws: ``PromptError`` when the folder is missing, a file lacks the pragma or does not
     ///   parse, or a template the referee needs is absent.
     public init(directory: String) throws(PromptError) {
-        let root = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
-        guard let enumerator = FileManager.default.enumerator(atPath: root.path) else {
-            throw PromptError(message: "prompt folder \(directory) not found (give an existing folder with --prompts)")
+        try self.init(files: try PromptSetFiles(directory: directory))
+    }
+
+    /// Loads a set found by ``PromptSets`` (shipped or in a folder), checking it like a folder.
+    public init(files: PromptSetFiles) throws(PromptError) {
+        try self.init(texts: files.files.map { ($0.name, $0.text) }, origin: files.originDescription) { name in
+            files.location(of: name)
         }
-        var texts: [(name: String, text: String)] = []
-        for case let relative as String in enumerator where relative.hasSuffix(".mustache") {
-            let path = root.appendingPathComponent(relative).path
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-            else { throw PromptError(message: "cannot read prompt template \(path)") }
-            texts.append((String(relative.dropLast(".mustache".count)), text))
-        }
-        try self.init(texts: texts, origin: root.path) { name in root.appendingPathComponent(name + ".mustache").path }
     }
 
     /// Rebuilds a template set from recorded records (for example a transcript's header), checking it
@@ -136,27 +133,6 @@ public struct PromptTemplates: Sendable {
         case .optional: return mirror.children.first.flatMap { plain($0.value) }
         default: return value
         }
-    }
-
-    /// The default folder: `prompts/default` under the current directory, else under the nearest
-    /// ancestor of the executable's folder that has one (a source checkout running `.build/…/blindsight`),
-    /// else `share/blindsight/prompts/default` beside an installed `bin/blindsight`.
-    public static func defaultDirectory(
-        currentDirectory: String = FileManager.default.currentDirectoryPath,
-        executable: String = CommandLine.arguments.first ?? ""
-    ) -> String? {
-        let fileManager = FileManager.default
-        let local = URL(fileURLWithPath: currentDirectory).appendingPathComponent("prompts/default").path
-        if fileManager.fileExists(atPath: local) { return local }
-        var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-        while folder.path != "/" && !folder.path.isEmpty {
-            for candidate in ["prompts/default", "share/blindsight/prompts/default"] {
-                let path = folder.appendingPathComponent(candidate).path
-                if fileManager.fileExists(atPath: path) { return path }
-            }
-            folder = folder.deletingLastPathComponent()
-        }
-        return nil
     }
 
     private static func describe(_ error: any Error) -> String {

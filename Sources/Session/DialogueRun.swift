@@ -133,9 +133,7 @@ public struct DialogueRun: Sendable {
             maxRounds: start.maxRounds, allowFallback: start.allowFallback, marks: start.marks,
             structuredOutput: config.settings(for: models.reasonerSpec).structuredOutput
                 ?? RefereeRules.structuredOutputByDefault(model: models.reasonerSpec.model))
-        let task = DialogueTask(
-            instruction: start.instruction, imageName: scene.imageName, imageWidth: scene.width,
-            imageHeight: scene.height, table: scene.table)
+        let task = scene.task(instruction: start.instruction)
         let header = TranscriptRecording.header(
             scene: scene, models: models.records(config: config), prompts: start.prompts, rules: rules,
             instruction: start.instruction, seerImageMaxSide: config.seerImageMaxSide.value)

@@ -1,4 +1,5 @@
 import BlindsightCore
+import Dialogue
 import Foundation
 import Imaging
 import Panoptic
@@ -66,6 +67,11 @@ public struct Scene: Sendable {
 
     /// The photo's name without folder.
     public var imageName: String { (imagePath as NSString).lastPathComponent }
+
+    /// What a dialogue about this scene is about: `instruction`, the photo's name and size, the table.
+    public func task(instruction: String?) -> DialogueTask {
+        DialogueTask(instruction: instruction, imageName: imageName, imageWidth: width, imageHeight: height, table: table)
+    }
 
     /// Loads the photo at `imagePath` and its segmentation from `choice`.
     /// - Parameter decodingPhoto: false keeps only the file's bytes (when the segmentation comes from

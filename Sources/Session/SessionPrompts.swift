@@ -4,14 +4,11 @@ import Transcripts
 
 /// The one place prompt template sets are loaded, for every command and the experiment runner.
 public enum SessionPrompts {
-    /// The set named by `--prompts` (a folder), or the default set when `option` is nil.
+    /// The set named by `--prompts` (a shipped set's name, a user set's name or a folder; see
+    /// ``PromptSets/resolve(_:environment:)``), or the shipped default set when `option` is nil.
     /// - Throws: ``PromptError`` (exit 3) when no set is found or a template does not parse.
     public static func load(_ option: String?) throws -> PromptTemplates {
-        if let option { return try PromptTemplates(directory: option) }
-        guard let found = PromptTemplates.defaultDirectory() else {
-            throw PromptError(message: "no prompts/default folder found in the current folder or beside the program; give --prompts DIR")
-        }
-        return try PromptTemplates(directory: found)
+        try PromptSets.resolve(option)
     }
 
     /// The templates a transcript recorded, rebuilt in memory (nothing is written anywhere), so a

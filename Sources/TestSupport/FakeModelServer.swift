@@ -52,7 +52,7 @@ public final class FakeModelServer: Sendable {
             await Self.answer(request, state: shared.state)
         }
         task = Task { try await server.run() }
-        try await server.waitUntilListening()
+        try await server.waitUntilListening(timeout: 60)
         guard case .ip4(_, let port) = await server.listeningAddress else {
             throw CocoaError(.featureUnsupported)
         }

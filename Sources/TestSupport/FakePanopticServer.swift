@@ -54,7 +54,7 @@ public final class FakePanopticServer: Sendable {
             await Self.respond(to: request, shared: shared).httpResponse()
         }
         task = Task { try await server.run() }
-        try await server.waitUntilListening()
+        try await server.waitUntilListening(timeout: 60)
         guard case .ip4(_, let port) = await server.listeningAddress else { throw CocoaError(.featureUnsupported) }
         self.server = server
         self.shared = shared

@@ -5,7 +5,8 @@ import Testing
 ///
 /// The data lives outside the repository, in `../shared/data` beside the checkout, or wherever
 /// `BLINDSIGHT_TEST_DATA` points. Tests that need it use ``TestData/required(_:)`` as a condition
-/// trait, so they report themselves skipped, with the reason, when it is absent.
+/// trait, so they report themselves skipped, with the reason, when it is absent — or fail, when
+/// `BLINDSIGHT_REQUIRE_CONFORMANCE=1` (set by `.ci/run` when `../shared/data` exists).
 public enum TestData {
     /// The root folder of the shared data.
     public static var root: URL {
@@ -31,11 +32,28 @@ public enum TestData {
         FileManager.default.fileExists(atPath: url(relativePath).path)
     }
 
-    /// A condition trait that skips a test, saying why, when `relativePath` is absent.
-    public static func required(_ relativePath: String) -> ConditionTrait {
-        .enabled(
-            if: exists(relativePath),
+    /// A trait for a test or suite that needs `relativePath` under the data root (see ``requirement(_:_:)``).
+    public static func required(_ relativePath: String) -> any TestTrait & SuiteTrait {
+        requirement(
+            exists(relativePath),
             "conformance data \(relativePath) not found under \(root.path) (set BLINDSIGHT_TEST_DATA)")
+    }
+
+    /// Debian's Python, which has the test references (Pillow, numpy, jsonschema, pytest) that
+    /// `scripts/install-deps.sh` installs as Debian packages (`python3` on PATH may be another one).
+    public static let python = "/usr/bin/python3"
+
+    /// Whether skipped conformance tests count as failures (`BLINDSIGHT_REQUIRE_CONFORMANCE=1`).
+    public static var conformanceRequired: Bool {
+        ProcessInfo.processInfo.environment["BLINDSIGHT_REQUIRE_CONFORMANCE"] == "1"
+    }
+
+    /// A trait for a test or suite that needs something from outside the repository (conformance data,
+    /// a reference implementation): when `isAvailable` is false it is skipped with `reason`, or, with
+    /// ``conformanceRequired``, fails with `reason`.
+    public static func requirement(_ isAvailable: Bool, _ reason: String) -> any TestTrait & SuiteTrait {
+        if isAvailable || !conformanceRequired { return ConditionTrait.enabled(if: isAvailable, Comment(rawValue: reason)) }
+        return MissingConformanceRequirement(reason: reason)
     }
 
     /// A fresh empty temporary folder for one test.
@@ -43,5 +61,24 @@ public enum TestData {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+}
+
+/// A requirement that is missing while `BLINDSIGHT_REQUIRE_CONFORMANCE=1`: each test it covers (on a
+/// suite: every test in it) fails with the reason instead of running or being skipped.
+struct MissingConformanceRequirement: TestTrait, SuiteTrait, TestScoping {
+    let reason: String
+
+    var isRecursive: Bool { true }
+
+    /// Once per test function (not per suite, not per argument), so each test reports one failure.
+    func scopeProvider(for test: Test, testCase: Test.Case?) -> Self? {
+        test.isSuite || testCase != nil ? nil : self
+    }
+
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        Issue.record(Comment(rawValue: "\(reason); BLINDSIGHT_REQUIRE_CONFORMANCE=1 makes this a failure"))
     }
 }

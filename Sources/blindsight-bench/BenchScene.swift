@@ -44,7 +44,7 @@ struct CompositorBenchOptions: ParsableArguments {
     @Option(help: "Height of the synthetic photo.") var height = 3000
     @Option(help: "Rounds; each runs every setting once, and the best time (with its peak memory) is reported.")
     var runs = 3
-    @Option(help: "A Python 3 with Pillow and numpy.") var python = "python3"
+    @Option(help: "A Python 3 with Pillow and numpy (Debian's, from scripts/install-deps.sh).") var python = "/usr/bin/python3"
     @Option(help: "The peer script.") var peer = "scripts/bench-compositor-peer.py"
     @Option(help: "Keep the synthetic inputs and outputs in this folder (default: a temporary folder, removed).")
     var workDir: String?

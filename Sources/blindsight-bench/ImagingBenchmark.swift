@@ -201,15 +201,15 @@ enum PillowPeer {
 
     static func measure(path: String, maxSide: Int, repeats: Int, folder: URL) throws -> Figures {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, path, String(maxSide), String(repeats)]
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", script, path, String(maxSide), String(repeats)]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ValidationError("the Pillow peer failed (is Pillow installed? python3 -m pip install pillow)")
+            throw ValidationError("the Pillow peer failed (is Pillow installed? scripts/install-deps.sh installs python3-pil)")
         }
         return try JSONDecoder().decode(Figures.self, from: data)
     }

@@ -133,7 +133,7 @@ struct RunCommandTests {
 
     @Test(
         "the baseline reasoner cuts out the COCO panoptic samples end to end",
-        .enabled(if: TestData.exists("coco-panoptic/panoptic_examples.json"), "COCO panoptic samples absent"),
+        TestData.required("coco-panoptic/panoptic_examples.json"),
         arguments: ["000000142238", "000000439180"])
     func baselineOnCOCOSamples(id: String) async throws {
         let folder = try TestData.temporaryFolder("run-coco")

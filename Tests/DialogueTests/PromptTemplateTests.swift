@@ -71,14 +71,6 @@ import Testing
         }
     }
 
-    @Test func findsTheDefaultFolderFromTheWorkingDirectoryOrTheExecutable() {
-        let root = Self.folder.deletingLastPathComponent().deletingLastPathComponent().path
-        #expect(PromptTemplates.defaultDirectory(currentDirectory: root, executable: "/nonexistent/bin/x") != nil)
-        let fromExecutable = PromptTemplates.defaultDirectory(
-            currentDirectory: "/", executable: root + "/.build/debug/blindsight")
-        #expect(fromExecutable.map { URL(fileURLWithPath: $0).standardizedFileURL } == Self.folder.standardizedFileURL)
-    }
-
     private func copyOfDefaultPrompts() throws -> URL {
         let folder = try TestData.temporaryFolder("dialogue").appendingPathComponent("prompts")
         try FileManager.default.copyItem(at: Self.folder, to: folder)

@@ -6,7 +6,7 @@ import Testing
 /// `blindsight image info|convert`, run as the built binary, the way users and scripts run it.
 @Suite(.enabled(if: BlindsightProcess.executable != nil, "the blindsight binary is not built (run swift build)"))
 struct ImageCommandTests {
-    @Test(.enabled(if: TestData.exists("pngsuite"), "PngSuite data not found"), arguments: PngSuiteTests.brokenFiles)
+    @Test(TestData.required("pngsuite"), arguments: PngSuiteTests.brokenFiles)
     func brokenPNGExitsThreeWithOneLineAndNoOutput(file: String) async throws {
         let folder = try TestData.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -59,7 +59,7 @@ struct JPEGConformanceTests {
     }
 
     @Test(
-        .enabled(if: PillowReference.isAvailable, PillowReference.unavailableReason),
+        PillowReference.requirement,
         arguments: [
             "pillow/pil_sample_cmyk.jpg", "jpeg-decoder/jpg-cmyk-1.jpg", "jpeg-decoder/jpg-cmyk-2.jpg",
             "jpeg-decoder/jpg-progressive.jpg", "jpeg-decoder/progressive3.jpg",

@@ -1,14 +1,16 @@
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
-/// Pillow's decoding of a file, obtained at test time through `python3 -c`, as a reference.
+/// Pillow's decoding of a file, obtained at test time through Debian's `python3 -c`, as a reference.
 enum PillowReference {
     /// Whether python3 with Pillow can be run here.
     static let isAvailable: Bool = (try? run(["-c", "import PIL"])) != nil
 
-    /// The reason used to skip tests when Pillow is missing.
-    static let unavailableReason: Comment = "python3 with Pillow is not installed (scripts/test.sh installs it)"
+    /// Skips (or, with BLINDSIGHT_REQUIRE_CONFORMANCE=1, fails) a test when Pillow is missing.
+    static let requirement = TestData.requirement(
+        isAvailable, "\(TestData.python) with Pillow is not installed (scripts/install-deps.sh installs python3-pil)")
 
     /// Pillow's upright decoding of `path` as gray8 (for "L" images) or rgb8.
     static func decode(_ path: String) throws -> Image {
@@ -37,8 +39,8 @@ enum PillowReference {
 
     private static func run(_ arguments: [String]) throws -> [UInt8] {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
+        process.executableURL = URL(fileURLWithPath: TestData.python)
+        process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

@@ -23,7 +23,7 @@ import Testing
     }
 
     /// An independent decoder (Pillow) reads our PNGs, including the parallel-band path, exactly.
-    @Test(.enabled(if: PillowReference.isAvailable, PillowReference.unavailableReason), arguments: PNGEffort.allCases)
+    @Test(PillowReference.requirement, arguments: PNGEffort.allCases)
     func pillowReadsOurPNGExactly(effort: PNGEffort) throws {
         let image = SyntheticImage.noise(width: 900, height: 900, format: .rgb8, seed: 4)
         let folder = try TestData.temporaryFolder()
