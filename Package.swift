@@ -16,6 +16,7 @@ import PackageDescription
 /// - `Transcripts`: the JSONL transcript format, writer, reader, replay.
 /// - `Session`: the scene (photo + segmentation + area table + notes), the one dialogue driver (start,
 ///   resume, fork), the one decision -> outputs path and the overwrite guard, for every front-end.
+/// - `Experiments`: scored matrices of runs over images, prompt sets and models; summaries, compare, report.
 /// - `Terminal`: what reaches a person's terminal: safe text, colours, wrapping by display width, the
 ///   dialogue's screen, inline images (kitty, iTerm2, sixel, half-blocks), line editing (libedit).
 /// - `BlindsightCLI`: the command tree; `blindsight` is a thin entry point over it.
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // C system libraries: a module map plus a one-file shim header each.
@@ -71,20 +73,28 @@ let package = Package(
             name: "Session",
             dependencies: ["BlindsightCore", "Imaging", "ModelClients", "Panoptic", "Compositor", "Dialogue", "Transcripts"]),
         .target(
+            name: "Experiments",
+            dependencies: [
+                "BlindsightCore", "Imaging", "HTTPTransport", "ModelClients", "Panoptic", "Compositor", "Dialogue",
+                "Transcripts", "Session", .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
+            ]),
+        .target(
             name: "Terminal",
             dependencies: ["BlindsightCore", "Imaging", "ModelClients", "Panoptic", "Compositor", "Dialogue", "CEdit"]),
         .target(
             name: "BlindsightCLI",
             dependencies: [
                 "BlindsightCore", "Imaging", "HTTPTransport", "ModelClients", "Panoptic", "Compositor", "Dialogue",
-                "Transcripts", "Session", "Terminal", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Transcripts", "Session", "Experiments", "Terminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "blindsight", dependencies: ["BlindsightCLI"]),
         .executableTarget(
             name: "blindsight-bench",
             dependencies: [
                 "BlindsightCore", "Imaging", "Panoptic", "Compositor", "ModelClients", "HTTPTransport",
-                "Dialogue", "Transcripts", "Session", "Terminal", "TestSupport",
+                "Dialogue", "Transcripts", "Session", "Experiments", "Terminal", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -106,6 +116,7 @@ let package = Package(
         .testTarget(name: "DialogueTests", dependencies: ["Dialogue", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "TestSupport"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["BlindsightCLI", "TestSupport"]),
     ]

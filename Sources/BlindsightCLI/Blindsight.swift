@@ -22,6 +22,7 @@ public struct Blindsight: AsyncParsableCommand {
             ChatCommand.self,  // the same dialogue with the user steering between turns
             TranscriptsCommand.self, ReplayCommand.self,  // transcripts and replay (issue 6)
             PromptsCommand.self,  // prompt template sets (issue 10)
+            ExperimentCommand.self,  // scored experiments over images, prompt sets and models (issue 10)
         ]
     )
 

@@ -9,12 +9,16 @@ public enum BackendFactory {
     /// provider's kind.
     /// - Throws: ``ConfigurationError`` for an unknown provider, for `baseline` (handled by the
     ///   dialogue engine, not a server), or when the API-key command fails.
-    public static func makeBackend(for spec: ModelSpec, config: BlindsightConfig) throws -> any ChatBackend {
+    /// - Parameter retry: the retry policy (default: the configuration's); an experiment passes one whose
+    ///   waits hold back every request to the same server.
+    public static func makeBackend(
+        for spec: ModelSpec, config: BlindsightConfig, retry: RetryPolicy? = nil
+    ) throws -> any ChatBackend {
         let provider = try config.provider(for: spec)
         let connection = BackendConnection(
             baseURL: provider.baseURL.value, apiKey: try config.apiKey(for: provider),
             headers: HTTPHeaders(provider.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }),
-            timeouts: config.timeouts.value, limits: config.replyLimits, retry: config.retryPolicy,
+            timeouts: config.timeouts.value, limits: config.replyLimits, retry: retry ?? config.retryPolicy,
             secrets: config.secrets)
         let settings = config.settings(for: spec)
         switch provider.kind {

@@ -37,10 +37,16 @@ public struct DialogueStart: Sendable {
     /// Apply the baseline policy when the reasoner never decides.
     public var allowFallback: Bool
     public var prompts: PromptTemplates
+    /// Sampling for both roles' requests (an experiment gives each run its own seed).
+    public var sampling: DialogueEngine.Sampling
+    /// What the seer is shown, when already prepared for this scene (an experiment prepares it once per
+    /// image); nil prepares it from the scene.
+    public var seerImages: [DialogueEngine.SeerAttachment]?
 
     public init(
         scene: Scene, instruction: String? = nil, maxRounds: Int = 5, marks: Bool = true, allowFallback: Bool = true,
-        prompts: PromptTemplates
+        prompts: PromptTemplates, sampling: DialogueEngine.Sampling = .init(),
+        seerImages: [DialogueEngine.SeerAttachment]? = nil
     ) {
         self.scene = scene
         self.instruction = instruction
@@ -48,6 +54,8 @@ public struct DialogueStart: Sendable {
         self.marks = marks
         self.allowFallback = allowFallback
         self.prompts = prompts
+        self.sampling = sampling
+        self.seerImages = seerImages
     }
 }
 
@@ -106,13 +114,19 @@ public struct DialogueRun: Sendable {
     /// Lets a chat cancel the model call in flight on its own (Ctrl-C once); nil elsewhere.
     public var calls: CallCanceller?
     public var notify: @Sendable (SessionNotice) async -> Void
+    /// Makes the backend of a role's model; nil uses `BackendFactory` with the configuration. The
+    /// experiment runner shares backends between runs (behind per-server gates, the seer behind its
+    /// answer cache).
+    public var makeBackend: (@Sendable (ModelSpec, DialogueEvent.Role) throws -> any ChatBackend)?
 
     public init(
         config: BlindsightConfig, models: ModelChoice = .init(), transcript: TranscriptTarget = .init(),
         outputs: OutputRequest = .init(), observers: [any DialogueObserver] = [], user: (any DialogueUser)? = nil,
-        calls: CallCanceller? = nil, notify: @escaping @Sendable (SessionNotice) async -> Void = { _ in }
+        calls: CallCanceller? = nil, notify: @escaping @Sendable (SessionNotice) async -> Void = { _ in },
+        makeBackend: (@Sendable (ModelSpec, DialogueEvent.Role) throws -> any ChatBackend)? = nil
     ) {
         self.calls = calls
+        self.makeBackend = makeBackend
         self.config = config
         self.models = models
         self.transcript = transcript
@@ -128,7 +142,9 @@ public struct DialogueRun: Sendable {
         let plan = try checkedPlan(scene: scene, parent: nil)
         var config = config
         try config.apply(reasoner: models.reasoner, seer: models.seer)
-        let models = try Backends(reasoner: config.reasoner.value, seer: config.seer.value, config: config)
+        let models = try Backends(
+            reasoner: config.reasoner.value, seer: config.seer.value, config: config, sampling: (start.sampling, start.sampling),
+            make: makeBackend)
         let rules = RefereeRules(
             maxRounds: start.maxRounds, allowFallback: start.allowFallback, marks: start.marks,
             structuredOutput: config.settings(for: models.reasonerSpec).structuredOutput
@@ -138,7 +154,8 @@ public struct DialogueRun: Sendable {
             scene: scene, models: models.records(config: config), prompts: start.prompts, rules: rules,
             instruction: start.instruction, seerImageMaxSide: config.seerImageMaxSide.value)
         let attachments = models.usesModels
-            ? try SeerAttachments.make(scene: scene, marks: start.marks, maxSide: config.seerImageMaxSide.value) : []
+            ? try start.seerImages ?? SeerAttachments.make(scene: scene, marks: start.marks, maxSide: config.seerImageMaxSide.value)
+            : []
         return try await drive(
             Referee(task: task, rules: rules, prompts: start.prompts), kept: [], header: header, plan: plan,
             models: models, seerImages: attachments)
@@ -177,7 +194,7 @@ public struct DialogueRun: Sendable {
         let sampling = (
             reasoner: header.model(role: "reasoner")?.sampling ?? .init(), seer: header.model(role: "seer")?.sampling ?? .init()
         )
-        let backends = try Backends(reasoner: reasonerSpec, seer: seerSpec, config: config, sampling: sampling)
+        let backends = try Backends(reasoner: reasonerSpec, seer: seerSpec, config: config, sampling: sampling, make: makeBackend)
         let started = try continuation(backends.records(config: config))
         await notify(.continuing(kept: started.kept))
         let attachments = backends.usesModels ? try SeerAttachments.make(scene: scene, recordedIn: header) : []
@@ -241,15 +258,17 @@ private struct Backends {
 
     init(
         reasoner: ModelSpec, seer: ModelSpec, config: BlindsightConfig,
-        sampling: (reasoner: DialogueEngine.Sampling, seer: DialogueEngine.Sampling) = (.init(), .init())
+        sampling: (reasoner: DialogueEngine.Sampling, seer: DialogueEngine.Sampling) = (.init(), .init()),
+        make: (@Sendable (ModelSpec, DialogueEvent.Role) throws -> any ChatBackend)?
     ) throws {
         reasonerSpec = reasoner
         seerSpec = seer
         let live = reasoner.provider != ModelSpec.baselineProvider
         var config = config
         try config.prepare(for: live ? [reasoner, seer] : [])  // key commands run once; secrets redacted from here on
-        self.reasoner = live ? try BackendFactory.makeBackend(for: reasoner, config: config) : nil
-        self.seer = live ? try BackendFactory.makeBackend(for: seer, config: config) : nil
+        let make = make ?? { [config] spec, _ in try BackendFactory.makeBackend(for: spec, config: config) }
+        self.reasoner = live ? try make(reasoner, .reasoner) : nil
+        self.seer = live ? try make(seer, .seer) : nil
         self.sampling = sampling
     }
 

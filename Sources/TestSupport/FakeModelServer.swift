@@ -28,7 +28,10 @@ public final class FakeModelServer: Sendable {
     private struct State {
         var queues: [String: [ScriptedResponse]] = [:]
         var received: [ReceivedRequest] = []
+        var receivedCount = 0
+        var keepsRequests = true
         var models: [String]
+        var responder: (@Sendable (ReceivedRequest) -> ScriptedResponse?)?
     }
 
     /// The script and the record, shared with the request handler.
@@ -66,10 +69,28 @@ public final class FakeModelServer: Sendable {
         shared.state.withLock { $0.queues[path ?? Self.anyPath, default: []].append(contentsOf: responses) }
     }
 
+    /// Answers chat requests that no queued response is left for by asking `responder` (for concurrent
+    /// clients, whose requests arrive in no fixed order); nil from it falls through to the defaults.
+    public func respond(with responder: @escaping @Sendable (ReceivedRequest) -> ScriptedResponse?) {
+        shared.state.withLock { $0.responder = responder }
+    }
+
     /// Changes the models the listing endpoints report.
     public func setModels(_ models: [String]) {
         shared.state.withLock { $0.models = models }
     }
+
+    /// Stops keeping the requests it receives (only ``requestCount`` goes on counting), so a long
+    /// benchmark measures the client's memory, not the server's record.
+    public func stopKeepingRequests() {
+        shared.state.withLock {
+            $0.keepsRequests = false
+            $0.received = []
+        }
+    }
+
+    /// How many requests have been received, kept or not.
+    public var requestCount: Int { shared.state.withLock { $0.receivedCount } }
 
     /// Every request received so far, in order.
     public var requests: [ReceivedRequest] { shared.state.withLock { $0.received } }
@@ -95,14 +116,16 @@ public final class FakeModelServer: Sendable {
         let received = ReceivedRequest(
             method: request.method.rawValue, path: request.path, headers: headers, body: body,
             json: try? JSONDecoder().decode(BlindsightCore.JSONValue.self, from: body), clientPort: clientPort(request))
-        let (scripted, models) = state.withLock { state -> (ScriptedResponse?, [String]) in
-            state.received.append(received)
+        let (queued, models, responder) = state.withLock { state in
+            state.receivedCount += 1
+            if state.keepsRequests { state.received.append(received) }
             for key in [request.path, anyPath] where !(state.queues[key]?.isEmpty ?? true) {
                 if key == anyPath, isListing(request.path) { break }
-                return (state.queues[key]?.removeFirst(), state.models)
+                return (state.queues[key]?.removeFirst(), state.models, state.responder)
             }
-            return (nil, state.models)
+            return (nil, state.models, state.responder)
         }
+        let scripted = queued ?? (isListing(request.path) ? nil : responder?(received))
         if let scripted {
             if scripted.delayBeforeHeaders > 0 { try? await Task.sleep(for: .seconds(scripted.delayBeforeHeaders)) }
             return scripted.httpResponse()

@@ -18,6 +18,8 @@ struct BlindsightBench: AsyncParsableCommand {
             // -- referee overhead (issue 5) --
             RefereeBench.self,
             ReplayBenchmark.self,
+            // -- experiment runner (issue 10) --
+            ExperimentBenchmark.self,
         ]
     )
 }

@@ -180,7 +180,7 @@ struct CompositorBenchmark: AsyncParsableCommand {
     }
 
     /// VmHWM from /proc/self/status (peak resident set), in KiB; 0 when unavailable.
-    private static func peakResidentKiB() -> Int {
+    static func peakResidentKiB() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
         else { return 0 }
