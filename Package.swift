@@ -20,12 +20,14 @@ import PackageDescription
 /// - `Terminal`: what reaches a person's terminal: safe text, colours, wrapping by display width, the
 ///   dialogue's screen, inline images (kitty, iTerm2, sixel, half-blocks), line editing (libedit).
 /// - `BlindsightCLI`: the command tree; `blindsight` is a thin entry point over it.
+/// - `FuzzTargets`: the untrusted-input entry points for `blindsight-fuzz` (libFuzzer) and `FuzzTests`.
 let package = Package(
     name: "Blindsight",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "blindsight", targets: ["blindsight"]),
         .executable(name: "blindsight-bench", targets: ["blindsight-bench"]),
+        .executable(name: "blindsight-fuzz", targets: ["blindsight-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -98,6 +100,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Fuzzing: the entry points that read untrusted bytes, run by libFuzzer (scripts/fuzz.sh) and by FuzzTests.
+        .target(
+            name: "FuzzTargets", dependencies: ["BlindsightCore", "ModelClients", "Panoptic", "Dialogue", "Transcripts"]),
+        .executableTarget(name: "blindsight-fuzz", dependencies: ["FuzzTargets"]),
+
         // Test support: loopback fake servers speaking the real wire protocols, fixture makers.
         .target(
             name: "TestSupport",
@@ -119,5 +126,6 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["BlindsightCLI", "TestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
     ]
 )

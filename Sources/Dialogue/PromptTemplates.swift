@@ -71,8 +71,10 @@ public struct PromptTemplates: Sendable {
         }
     }
 
-    /// Rebuilds a template set from recorded records (for example a transcript's header), checking it
-    /// like a folder. `origin` names where the records came from, for messages.
+    /// Rebuilds a template set from recorded records (for example a transcript's header) in memory,
+    /// checking it like a folder: names, sizes, tags and the partials' graph (see ``TemplateSetCheck``),
+    /// so a hostile set can neither name a path nor make rendering recurse without end. `origin` names
+    /// where the records came from, for messages.
     public init(records: [Record], origin: String) throws(PromptError) {
         try self.init(texts: records.map { ($0.name, $0.text) }, origin: origin) { "\(origin): template \($0)" }
     }
@@ -80,6 +82,7 @@ public struct PromptTemplates: Sendable {
     private init(
         texts: [(name: String, text: String)], origin: String, describe: (String) -> String
     ) throws(PromptError) {
+        try TemplateSetCheck.check(texts, describe: describe)
         var records: [Record] = []
         var library = MustacheLibrary()
         for (name, text) in texts {
@@ -110,6 +113,10 @@ public struct PromptTemplates: Sendable {
     public func render(_ name: String, _ viewModel: Any) -> String {
         library.render(Self.plain(viewModel) ?? [String: Any](), withTemplate: name) ?? ""
     }
+
+    /// What is wrong with `name` as a template name (path-like parts, odd characters, length), or nil
+    /// when a set may use it.
+    public static func nameProblem(_ name: String) -> String? { TemplateSetCheck.nameProblem(name) }
 
     /// Whether the set has template `name`.
     public func contains(_ name: Name) -> Bool { records.contains { $0.name == name.rawValue } }

@@ -29,12 +29,13 @@ public enum ReplyParser {
         let answer = ReasoningText.strip(content)
         var repairs: [String] = []
         var actions: [ReasonerAction] = []
+        var seen: Set<ReasonerAction> = []
         var problems: [String] = []
         for candidate in JSONObjectScanner.objects(in: answer) {
             guard let (object, repair) = decodeObject(candidate) else { continue }
             if let repair { repairs.append(repair) }
             switch action(from: object) {
-            case .success(let action?): if !actions.contains(action) { actions.append(action) }
+            case .success(let action?): if seen.insert(action).inserted { actions.append(action) }
             case .success(nil): continue
             case .failure(let problem): problems.append(problem.text)
             }
@@ -60,8 +61,11 @@ public enum ReplyParser {
         return nil
     }
 
+    /// The object `text` holds; nil when it is not JSON or nests deeper than
+    /// ``UntrustedInput/maximumJSONDepth`` (checked first: the decoder recurses once per level).
     private static func decode(_ text: String) -> [String: JSONValue]? {
-        try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
+        guard UntrustedInput.jsonNestingIsAcceptable(text.utf8) else { return nil }
+        return try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
     }
 
     private struct Repair: Sendable {
@@ -96,8 +100,8 @@ public enum ReplyParser {
             var numbers: [Int] = []
             var labels: [String] = []
             for item in items {
-                if let number = item.numberValue, number.rounded() == number, abs(number) < 1e9 {
-                    numbers.append(Int(number))
+                if let number = item.numberValue.flatMap({ UntrustedInput.exactInt($0, in: -999_999_999...999_999_999) }) {
+                    numbers.append(number)
                 } else if let text = item.stringValue?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
                     let digits = text.hasPrefix("#") ? String(text.dropFirst()) : text
                     if let number = Int(digits) { numbers.append(number) } else { labels.append(text) }
@@ -115,30 +119,67 @@ public enum ReplyParser {
 
 /// Removes reasoning (thinking) text from a whole reply, on top of ModelClients' ``ReasoningSplitter``:
 /// after its split, any further lone `</think>` again makes everything before it reasoning, and an
-/// unclosed `<think>` makes everything after it reasoning.
+/// unclosed `<think>` makes everything after it reasoning. Linear in the reply's length, however many
+/// tags it holds.
 public enum ReasoningText {
     /// `text` without its reasoning, trimmed.
     public static func strip(_ text: String) -> String {
-        var content = ReasoningSplitter.split(text).content
-        while content.contains("</think>") { content = ReasoningSplitter.split(content).content }
-        if let open = content.range(of: "<think>") { content = String(content[..<open.lowerBound]) }
+        var content = Substring(ReasoningSplitter.split(text).content)
+        if let close = content.range(of: "</think>", options: [.literal, .backwards]) {
+            content = content[close.upperBound...]
+        }
+        if let open = content.range(of: "<think>", options: .literal) { content = content[..<open.lowerBound] }
         return content.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 
-/// Finds the top-level `{…}` spans of a text by a balanced-brace scan that skips braces inside JSON
-/// strings. Code fences and prose around the objects are ignored.
+/// Finds the `{…}` spans of a text that may be JSON objects, in passes over it with an explicit stack
+/// of open braces: no recursion, constant work per character and pass, at most
+/// ``maximumRestarts`` + 1 passes, so a reply of 100,000 unclosed braces costs no more than a few
+/// times 100,000 letters. Braces inside JSON strings are skipped; code fences and prose around the
+/// objects are ignored.
+///
+/// The candidates are the outermost objects that close. An opening brace that never closes (prose
+/// such as `a { b`) is skipped and the scan restarts just after it, with fresh string state (so a quote
+/// in that prose cannot hide a later object). After ``maximumRestarts`` restarts the last pass's
+/// objects that closed inside its unclosed braces are taken as they are.
 enum JSONObjectScanner {
+    static let maximumRestarts = 8
+
     static func objects(in text: String) -> [String] {
-        objects(in: Array(text.unicodeScalars), from: 0)
+        let scalars = Array(text.unicodeScalars)
+        var spans: [Range<Int>] = []
+        var start = 0
+        for restart in 0...maximumRestarts {
+            let pass = scan(scalars, from: start)
+            spans += pass.outermost
+            guard let unclosed = pass.firstUnclosed else { break }
+            if restart == maximumRestarts {
+                spans += pass.closedInsideUnclosed
+                break
+            }
+            start = unclosed + 1
+        }
+        return spans.map { span in
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[span])
+            return String(view)
+        }
     }
 
-    /// Scans from `offset`; an opening brace that never closes (prose such as "a { b") is skipped and
-    /// the scan restarts just after it.
-    private static func objects(in scalars: [Unicode.Scalar], from offset: Int) -> [String] {
-        var objects: [String] = []
-        var start: Int?
-        var depth = 0
+    private struct Pass {
+        /// Objects closed at the outermost level, in text order.
+        var outermost: [Range<Int>] = []
+        /// The first opening brace that never closed.
+        var firstUnclosed: Int?
+        /// The objects closed inside braces that never closed, in text order.
+        var closedInsideUnclosed: [Range<Int>] = []
+    }
+
+    private static func scan(_ scalars: [Unicode.Scalar], from offset: Int) -> Pass {
+        var pass = Pass()
+        /// The open braces, innermost last, each with the objects already closed inside it.
+        var open: [(start: Int, closedInside: [Range<Int>])] = []
         var inString = false
         var escaped = false
         for index in offset..<scalars.count {
@@ -154,22 +195,18 @@ enum JSONObjectScanner {
                 continue
             }
             switch scalar {
-            case "\"" where depth > 0: inString = true
-            case "{":
-                if depth == 0 { start = index }
-                depth += 1
-            case "}" where depth > 0:
-                depth -= 1
-                if depth == 0, let begin = start {
-                    var view = String.UnicodeScalarView()
-                    view.append(contentsOf: scalars[begin...index])
-                    objects.append(String(view))
-                    start = nil
-                }
+            case "\"" where !open.isEmpty: inString = true
+            case "{": open.append((index, []))
+            case "}":
+                guard let closed = open.popLast() else { continue }
+                let span = closed.start..<(index + 1)
+                if open.isEmpty { pass.outermost.append(span) } else { open[open.count - 1].closedInside.append(span) }
             default: break
             }
         }
-        if let unclosed = start { objects += Self.objects(in: scalars, from: unclosed + 1) }
-        return objects
+        // An outer unclosed brace's objects all closed before the next unclosed brace opened.
+        pass.firstUnclosed = open.first?.start
+        pass.closedInsideUnclosed = open.flatMap(\.closedInside)
+        return pass
     }
 }

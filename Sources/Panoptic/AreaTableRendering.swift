@@ -1,3 +1,4 @@
+import BlindsightCore
 import Foundation
 
 extension AreaTable {
@@ -53,16 +54,18 @@ extension AreaTable {
         return lines
     }
 
-    /// The table as compact aligned text for prompts and terminals, ending with a newline.
+    /// The table as compact aligned text for prompts and terminals, ending with a newline. Labels and
+    /// places longer than ``maximumCellLength`` characters are cut (ending in "…"), so one absurd label
+    /// from a file or service cannot widen every line; the work is linear in the table's size.
     public func renderText(rowCap: Int = 25) -> String {
         let shown = lines(rowCap: rowCap)
         let cells = shown.map { line -> [String] in
             [
                 line.kind == .segment ? String(line.numbers[0]) : "",
-                AreaTable.displayLabel(line),
+                AreaTable.clipped(AreaTable.displayLabel(line)),
                 line.kind == .unlabelled ? "" : (line.isThing ? "thing" : "stuff"),
                 AreaTable.percentText(line.areaPercent),
-                line.location,
+                AreaTable.clipped(line.location),
                 line.bbox.map { "\($0.x),\($0.y) \($0.width)×\($0.height)" } ?? "",
             ]
         }
@@ -76,8 +79,9 @@ extension AreaTable {
                 let padding = String(repeating: " ", count: widths[column] - cell.count)
                 return column == 0 || column == 3 ? padding + cell : cell + padding
             }
-            return padded.joined(separator: "  ").replacingOccurrences(
-                of: "\\s+$", with: "", options: .regularExpression)
+            var text = padded.joined(separator: "  ")
+            while text.last?.isWhitespace == true { text.removeLast() }
+            return text
         }
         let count = rows.count
         var text =
@@ -124,7 +128,7 @@ extension AreaTable {
     }
 
     private static func merged(_ members: [Line], kind: Line.Kind, label: String, isThing: Bool) -> Line {
-        let tenths = members.reduce(0) { $0 + Int(($1.areaPercent * 10).rounded()) }
+        let tenths = members.reduce(0) { $0 + UntrustedInput.clampedInt(($1.areaPercent * 10).rounded(), to: 0...1000) }
         let locations = Set(members.map(\.location))
         var union: BoundingBox?
         for box in members.compactMap(\.bbox) {
@@ -137,6 +141,15 @@ extension AreaTable {
     }
 
     // MARK: Text pieces
+
+    /// The most characters a label or place cell shows in ``renderText(rowCap:)``.
+    public static let maximumCellLength = 80
+
+    /// `text`, cut to ``maximumCellLength`` characters with a final "…" when longer.
+    static func clipped(_ text: String) -> String {
+        guard text.utf8.count > maximumCellLength, text.count > maximumCellLength else { return text }
+        return String(text.prefix(maximumCellLength - 1)) + "…"
+    }
 
     /// At most this many numbers are listed in a summary line before "…".
     static let listedNumbers = 12

@@ -16,6 +16,10 @@ enum PanopticJSON {
 
     /// Parses `data`; `origin` names the file or service in errors.
     static func parse(_ data: Data, origin: String) throws(PanopticError) -> JSONValue {
+        // The decoder recurses once per nesting level: refuse absurd nesting before it starts.
+        guard UntrustedInput.jsonNestingIsAcceptable(data) else {
+            throw .file(origin, "not valid JSON (nested deeper than \(UntrustedInput.maximumJSONDepth) levels)")
+        }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
@@ -40,10 +44,11 @@ enum PanopticJSON {
         -> Int
     {
         guard let value else { throw .file(origin, "\(place) has no \"\(key)\"") }
-        guard let number = value.numberValue, number.rounded() == number, abs(number) < 1e15 else {
+        let limit = 1 << 50
+        guard let number = value.numberValue.flatMap({ UntrustedInput.exactInt($0, in: -limit...limit) }) else {
             throw .file(origin, "\(place): \"\(key)\" must be an integer")
         }
-        return Int(number)
+        return number
     }
 
     /// An optional integer member (nil when absent or null).
@@ -82,7 +87,9 @@ enum PanopticJSON {
         }
         let width = first.count
         var ids: [UInt32] = []
-        ids.reserveCapacity(width * rows.count)
+        // Reserved from the first row only up to a bound: the row count is not checked yet.
+        let (cells, overflow) = width.multipliedReportingOverflow(by: rows.count)
+        ids.reserveCapacity(overflow ? 1 << 24 : min(cells, 1 << 24))
         for (y, row) in rows.enumerated() {
             guard case .array(let cells) = row, cells.count == width else {
                 throw .file(origin, "\"segmentation\" row \(y + 1) does not have \(width) ids like the first")

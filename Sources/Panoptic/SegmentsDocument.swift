@@ -88,7 +88,10 @@ struct SegmentsDocument: Sendable {
             document.segments.append(segment)
         }
         if !uncategorised.isEmpty {
-            let labels = Array(Set(uncategorised)).sorted().joined(separator: ", ")
+            // Labels come from the file: at most a dozen are named, each cut like a table cell.
+            let distinct = Set(uncategorised).sorted()
+            let labels = distinct.prefix(AreaTable.listedNumbers).map(AreaTable.clipped).joined(separator: ", ")
+                + (distinct.count > AreaTable.listedNumbers ? ", …" : "")
             document.warnings.append(
                 "\(origin): \(uncategorised.count) segment\(uncategorised.count == 1 ? "" : "s") (\(labels)) not in "
                     + "\(categories.name); shown with their own labels and treated as things")

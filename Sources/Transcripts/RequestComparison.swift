@@ -1,4 +1,6 @@
+import BlindsightCore
 import Dialogue
+import Foundation
 
 /// Where the requests a re-run sends first differ from the recorded ones.
 public struct RequestDivergence: Sendable, Equatable, CustomStringConvertible {
@@ -65,17 +67,25 @@ public enum RequestComparison {
         if before.messages.count != after.messages.count {
             return ["message count", "- \(before.messages.count)", "+ \(after.messages.count)"]
         }
-        let settings: [(String, String, String)] = [
-            ("temperature", "\(before.temperature as Double?)", "\(after.temperature as Double?)"),
-            ("seed", "\(before.seed as Int?)", "\(after.seed as Int?)"),
-            ("maxTokens", "\(before.maxTokens as Int?)", "\(after.maxTokens as Int?)"),
-            ("responseSchema", "\(before.responseSchema.map { "\($0)" } ?? "none")",
-             "\(after.responseSchema.map { "\($0)" } ?? "none")"),
+        let settings: [(String, JSONValue?, JSONValue?)] = [
+            ("temperature", before.temperature.map(JSONValue.number), after.temperature.map(JSONValue.number)),
+            ("seed", before.seed.map { .number(Double($0)) }, after.seed.map { .number(Double($0)) }),
+            ("maxTokens", before.maxTokens.map { .number(Double($0)) }, after.maxTokens.map { .number(Double($0)) }),
+            ("responseSchema", before.responseSchema, after.responseSchema),
         ]
+        // Compared as values: objects are equal whatever order their keys were written or printed in.
         for (name, was, now) in settings where was != now {
-            return [name, "- \(clip(was))", "+ \(clip(now))"]
+            return [name, "- \(clip(canonicalText(was)))", "+ \(clip(canonicalText(now)))"]
         }
         return nil
+    }
+
+    /// `value` as compact JSON with sorted keys ("none" when absent), so a shown difference is a real one.
+    static func canonicalText(_ value: JSONValue?) -> String {
+        guard let value else { return "none" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "unprintable"
     }
 
     /// The first differing line of two texts, with its number.

@@ -1,3 +1,4 @@
+import BlindsightCore
 import Dialogue
 import Foundation
 
@@ -5,7 +6,8 @@ import Foundation
 ///
 /// A last line cut short (Ctrl-C, `kill -9`, a full disk) is ignored with a note; an unreadable line
 /// in the middle stops reading there, with a note; lines of unknown types and unknown fields (from
-/// newer versions) are skipped. A header naming another schema version is refused.
+/// newer versions) are skipped. A header naming another schema version is refused, and so is a file
+/// whose numbers or names are out of bounds (see ``TranscriptValidation``).
 public enum TranscriptReader {
     /// Reads the transcript at `path`.
     public static func read(path: String) throws(TranscriptError) -> Transcript {
@@ -27,7 +29,10 @@ public enum TranscriptReader {
         var notes: [String] = []
         var skippedTypes = 0
         for (index, line) in lines.enumerated().dropFirst() where !line.isEmpty {
-            if let event = try? decoder.decode(EventLine.self, from: line) {
+            if UntrustedInput.jsonNestingIsAcceptable(line), let event = try? decoder.decode(EventLine.self, from: line) {
+                if let problem = TranscriptValidation.check(event.event, after: events.last?.sequence) {
+                    throw .notATranscript(path: path, reason: "line \(index + 1): \(problem)")
+                }
                 events.append(event.event)
                 continue
             }
@@ -60,6 +65,10 @@ public enum TranscriptReader {
         -> TranscriptHeader
     {
         let decoder = TranscriptCoding.decoder()
+        guard UntrustedInput.jsonNestingIsAcceptable(line) else {
+            throw .notATranscript(
+                path: path, reason: "the header nests JSON deeper than \(UntrustedInput.maximumJSONDepth) levels")
+        }
         guard let probe = try? decoder.decode(LineProbe.self, from: line) else {
             throw .notATranscript(
                 path: path, reason: complete ? "the first line is not JSON" : "the header line is incomplete")
@@ -68,11 +77,16 @@ public enum TranscriptReader {
             throw .notATranscript(path: path, reason: "the first line has no 'blindsight.transcript' schema")
         }
         guard schema == TranscriptHeader.schemaVersion else { throw .unsupportedVersion(path: path, found: schema) }
+        let header: TranscriptHeader
         do {
-            return try decoder.decode(TranscriptHeader.self, from: line)
+            header = try decoder.decode(TranscriptHeader.self, from: line)
         } catch {
             throw .notATranscript(path: path, reason: "the header is invalid (\(brief(error)))")
         }
+        if let problem = TranscriptValidation.check(header) {
+            throw .notATranscript(path: path, reason: "the header is invalid (\(problem))")
+        }
+        return header
     }
 
     /// A one-line account of a decoding error: the field path and what was wrong.

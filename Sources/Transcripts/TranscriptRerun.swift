@@ -83,7 +83,7 @@ extension ModelRecord {
     public var sampling: DialogueEngine.Sampling {
         DialogueEngine.Sampling(
             temperature: parameters?["temperature"]?.numberValue,
-            seed: parameters?["seed"]?.numberValue.map { Int($0) },
-            maxTokens: parameters?["maxTokens"]?.numberValue.map { Int($0) })
+            seed: parameters?["seed"]?.numberValue.map { UntrustedInput.clampedInt($0) },
+            maxTokens: parameters?["maxTokens"]?.numberValue.map { UntrustedInput.clampedInt($0, to: 1...Int(Int32.max)) })
     }
 }

@@ -1,3 +1,4 @@
+import Dialogue
 import Foundation
 import Session
 import Testing
@@ -47,13 +48,14 @@ struct ForkPointTests {
 
 @Suite("Recorded prompt templates")
 struct RecordedPromptTests {
-    @Test("a transcript's templates are rebuilt in memory: a hostile template name writes nothing anywhere")
+    @Test("a transcript's templates are rebuilt in memory: a hostile template name is refused and writes nothing anywhere")
     func hostileNameWritesNothing() throws {
         var transcript = try ForkPointTests.shipped()
         let name = "../../blindsight-pwned-\(UUID().uuidString)"
         transcript.header.prompts.append(PromptRecord(name: name, text: "{{% CONTENT_TYPE: TEXT}}\nowned"))
-        let templates = try SessionPrompts.recorded(in: transcript)
-        #expect(templates.records.contains { $0.name == name })
+        #expect(throws: PromptError.self) { try SessionPrompts.recorded(in: transcript) }
+        let plain = try SessionPrompts.recorded(in: try ForkPointTests.shipped())
+        #expect(plain.records.count == (try ForkPointTests.shipped()).header.prompts.count)
         let temporary = FileManager.default.temporaryDirectory
         for folder in [temporary, temporary.deletingLastPathComponent(), URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] {
             let leaked = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("blindsight-pwned") }
