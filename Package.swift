@@ -17,6 +17,8 @@ import PackageDescription
 /// - `Session`: the scene (photo + segmentation + area table + notes), the one dialogue driver (start,
 ///   resume, fork), the one decision -> outputs path and the overwrite guard, for every front-end.
 /// - `Experiments`: scored matrices of runs over images, prompt sets and models; summaries, compare, report.
+/// - `Terminal`: what reaches a person's terminal: safe text, colours, wrapping by display width, the
+///   dialogue's screen, inline images (kitty, iTerm2, sixel, half-blocks), line editing (libedit).
 /// - `BlindsightCLI`: the command tree; `blindsight` is a thin entry point over it.
 /// - `FuzzTargets`: the untrusted-input entry points for `blindsight-fuzz` (libFuzzer) and `FuzzTests`.
 let package = Package(
@@ -80,10 +82,13 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
             ]),
         .target(
+            name: "Terminal",
+            dependencies: ["BlindsightCore", "Imaging", "ModelClients", "Panoptic", "Compositor", "Dialogue", "CEdit"]),
+        .target(
             name: "BlindsightCLI",
             dependencies: [
                 "BlindsightCore", "Imaging", "HTTPTransport", "ModelClients", "Panoptic", "Compositor", "Dialogue",
-                "Transcripts", "Session", "Experiments", "CEdit",
+                "Transcripts", "Session", "Experiments", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "blindsight", dependencies: ["BlindsightCLI"]),
@@ -91,7 +96,7 @@ let package = Package(
             name: "blindsight-bench",
             dependencies: [
                 "BlindsightCore", "Imaging", "Panoptic", "Compositor", "ModelClients", "HTTPTransport",
-                "Dialogue", "Transcripts", "Session", "Experiments", "TestSupport",
+                "Dialogue", "Transcripts", "Session", "Experiments", "Terminal", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -119,6 +124,7 @@ let package = Package(
         .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "TestSupport"]),
         .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TestSupport"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["BlindsightCLI", "TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
     ]

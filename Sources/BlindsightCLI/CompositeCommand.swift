@@ -3,6 +3,7 @@ import BlindsightCore
 import Compositor
 import Foundation
 import Session
+import Terminal
 
 /// `blindsight composite IMAGE (--keep 3,7 | --keep-id … | --keep-label dog) [options]`: cuts the kept
 /// segments out and writes the RGBA cutout (and, when asked, the mask, a preview and the marks).
@@ -41,6 +42,11 @@ struct CompositeCommand: AsyncParsableCommand {
     /// `--out`, `--mask`, `--preview`, `--marks-out` and the compositing options.
     @OptionGroup var outputs: OutputOptions
 
+    @Flag(help: "Also draw the cutout over a checkerboard in the terminal.")
+    var show = false
+
+    @OptionGroup var images: ImagesOption
+
     func validate() throws {
         if keepNumbers.isEmpty && keepIDs.isEmpty && keepLabels.isEmpty {
             throw ValidationError("name the segments to keep with --keep, --keep-id or --keep-label")
@@ -58,6 +64,12 @@ struct CompositeCommand: AsyncParsableCommand {
         print("kept \(invert ? "all but " : "")\(written.kept.map { "\($0.number) \(TerminalText.safe($0.label))" }.joined(separator: ", "))")
         print(String(format: "%.1f %% of the %dx%d output is visible", written.visibleShare * 100, written.width, written.height))
         SessionPrinting.written(written)
+        if show {
+            let pictures = images.pictures()
+            let kept = written.kept.map(\.sourceID)
+            let drawn = try pictures.cutout(keeping: kept, picture: try scene.image(), segmentation: scene.segmentation)
+            FileHandle.standardOutput.write(Data(drawn.utf8))
+        }
     }
 
     /// The keep-set from the three flags (each accepts comma-separated lists and repeats).

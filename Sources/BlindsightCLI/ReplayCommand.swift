@@ -7,6 +7,7 @@ import Imaging
 import ModelClients
 import Panoptic
 import Session
+import Terminal
 import Transcripts
 
 /// `blindsight replay T.jsonl`: re-render a saved dialogue, recompose its cutout offline, re-run the

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dialogue
 import Foundation
 import Session
+import Terminal
 import Transcripts
 
 /// `replay --rerun`: the current referee against the recorded replies; exit 1 on any divergence.

@@ -4,6 +4,7 @@ import Dialogue
 import Foundation
 import ModelClients
 import Session
+import Terminal
 import Transcripts
 
 /// `blindsight run IMAGE`: one non-interactive dialogue, printed as it happens, ending in a cutout.
@@ -62,11 +63,12 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await execute(user: nil)
+        try await execute(chat: nil)
     }
 
-    /// Runs the dialogue; `user` (a chat's terminal) is asked before every reasoner turn.
-    func execute(user: (any DialogueUser)?) async throws {
+    /// Runs the dialogue; with `chat`, the user is in it (``ChatFrontEnd``: the screen, the prompt,
+    /// the pictures and a Ctrl-C that cancels one model call at a time).
+    func execute(chat: ChatFrontEnd?) async throws {
         let config = try BlindsightConfig.load()
         if let resume {
             let parent = try TranscriptReader.read(path: resume)
@@ -74,9 +76,12 @@ struct RunCommand: AsyncParsableCommand {
             let choice = try panoptic.choice(recorded: parent.header.panoptic.source)
             let scene = try await Scene.load(recordedIn: parent, imageOverride: image, choice: choice)
             SessionPrinting.notes(scene)
-            let session = dialogue(config: config, user: user, printer: SequencedPrinter(parent.header))
-            let result = try await Interrupts.cancellingOnInterrupt { try await session.resume(parent, scene: scene) }
-            return try result.check()
+            let printer = SequencedPrinter(parent.header)
+            let front = try await chat?.open(
+                scene, outputs: outputs.request(), roundLimit: parent.header.refereeRules.maxRounds,
+                models: ChatFrontEnd.modelNames(models.choice, config: config, recorded: parent.header))
+            let session = dialogue(config: config, chat: front, printer: printer)
+            return try await run(front) { try await session.resume(parent, scene: scene) }
         }
         guard let image else { return }
         let scene = try await Scene.load(imagePath: image, choice: try panoptic.choice())
@@ -89,13 +94,32 @@ struct RunCommand: AsyncParsableCommand {
         let printer = DialoguePrinter(renderer: DialogueTextRenderer(colour: colour, table: scene.table), live: stream ?? colour) {
             FileHandle.standardOutput.write(Data($0.utf8))
         }
-        let session = dialogue(config: config, user: user, printer: printer)
-        try await Interrupts.cancellingOnInterrupt { try await session.start(start) }.check()
+        let front = try await chat?.open(
+            scene, outputs: outputs.request(), roundLimit: maxRounds,
+            models: ChatFrontEnd.modelNames(models.choice, config: config, recorded: nil))
+        let session = dialogue(config: config, chat: front, printer: printer)
+        try await run(front) { try await session.start(start) }
     }
 
-    private func dialogue(config: BlindsightConfig, user: (any DialogueUser)?, printer: any DialogueObserver) -> DialogueRun {
+    /// Runs `dialogue` with Ctrl-C cancelling it (`run`) or one model call at a time (`chat`), and
+    /// exits as its result says; a chat left before it was finished says how to resume it.
+    private func run(
+        _ front: ChatFrontEnd.Session?, _ dialogue: @escaping @Sendable () async throws -> DialogueRunResult
+    ) async throws {
+        guard let front else { return try await Interrupts.cancellingOnInterrupt(dialogue).check() }
+        let result = try await front.run(dialogue)
+        if result.outcome.stopReason == .cancelled || result.userLeft {
+            await front.sayHowToResume(result.transcriptPath, outputs: outputs.request())
+        }
+        try result.check()
+    }
+
+    private func dialogue(
+        config: BlindsightConfig, chat: ChatFrontEnd.Session?, printer: any DialogueObserver
+    ) -> DialogueRun {
         DialogueRun(
             config: config, models: models.choice, transcript: transcript.target, outputs: outputs.request(),
-            observers: [printer], user: user, notify: SessionPrinting.notices(printer: printer, quiet: false))
+            observers: [chat?.screen ?? printer], user: chat?.user, calls: chat?.calls,
+            notify: SessionPrinting.notices(printer: chat?.screen ?? printer, quiet: false))
     }
 }

@@ -6,6 +6,7 @@ import Imaging
 import ModelClients
 import Panoptic
 import Session
+import Terminal
 
 /// `blindsight segments IMAGE [--panoptic FILE|URL] [--segments FILE.json] [--categories FILE] [--json] [--row-cap N]
 /// [--marks marked.png]`.
@@ -38,6 +39,11 @@ struct SegmentsCommand: AsyncParsableCommand {
     @Option(help: "Past this many rows, summarise many instances of a class and fold tiny stuff (text only).")
     var rowCap = 25
 
+    @Flag(help: "Also draw the Set-of-Mark overlay in the terminal, above the table.")
+    var show = false
+
+    @OptionGroup var images: ImagesOption
+
     func validate() throws {
         guard rowCap >= 1 else { throw ValidationError("--row-cap must be at least 1") }
     }
@@ -50,6 +56,10 @@ struct SegmentsCommand: AsyncParsableCommand {
             try OutputGuard.check(outputs: [NamedFile("the marks", marks)], inputs: scene.inputFiles)
             try ImageFile.writePNG(try SeerAttachments.overlay(of: scene), toPath: marks)
             StandardError.write("blindsight: marks: \(marks)")
+        }
+        if show {
+            let drawn = try images.pictures().marks(picture: try scene.image(), segmentation: scene.segmentation, table: table)
+            FileHandle.standardOutput.write(Data(drawn.utf8))
         }
         if json {
             let report = SegmentsReport(image: image, source: scene.source.description, warnings: scene.notes, table: table)

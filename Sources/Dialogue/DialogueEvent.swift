@@ -42,6 +42,24 @@ public struct DialogueEvent: Sendable, Hashable, Codable {
         /// The user spoke to the reasoner (terminal chat): `content` is their note as typed; the
         /// referee message that carries it to the reasoner follows.
         public static let userNote = Kind(rawValue: "userNote")
+        /// The user asked the seer directly (chat `/ask`): `content` is the question. The seer's answer
+        /// follows as a `seerAnswer` without a question number, then the referee message passing it on.
+        public static let userQuestion = Kind(rawValue: "userQuestion")
+        /// The user asked the reasoner to decide at its next turn (chat `/decide`); the round limit
+        /// becomes the current round.
+        public static let decideNow = Kind(rawValue: "decideNow")
+        /// The user changed the round limit (chat `/rounds N`): `content` is the new limit.
+        public static let roundsChanged = Kind(rawValue: "roundsChanged")
+        /// After a decision, the user asked for more (chat text at the decision prompt): `content` is
+        /// their instruction; the dialogue reopens for more rounds and leads to a new decision.
+        public static let refinement = Kind(rawValue: "refinement")
+        /// The user edited the decision (chat `/keep`, `/drop`, `/undo`): `content` says what
+        /// ("keep 4", "drop 5", "undo"); `decision` is the decision after the edit.
+        public static let decisionEdited = Kind(rawValue: "decisionEdited")
+        /// A reply the user cut short with Ctrl-C: `content` and `reasoning` hold what had arrived.
+        /// A cut reasoner reply is not used (the turn is asked again); a cut seer answer is passed on
+        /// as an answer marked cut.
+        public static let replyCut = Kind(rawValue: "replyCut")
         /// The referee refused a reasoner turn (`rejection`); `content` is the corrective message sent.
         public static let rejection = Kind(rawValue: "rejection")
         /// The referee repaired a reasoner turn (for example dropped unknown numbers, expanded labels);
@@ -67,8 +85,15 @@ public struct DialogueEvent: Sendable, Hashable, Codable {
 
         /// Every kind this version knows, in documentation order.
         public static let known: [Kind] = [
-            .refereeMessage, .requestSent, .streamDelta, .reasonerTurn, .seerAnswer, .userNote, .rejection, .repair,
-            .decision, .fallback, .outputWritten, .retry, .error, .interrupted, .stopped,
+            .refereeMessage, .requestSent, .streamDelta, .reasonerTurn, .seerAnswer, .userNote, .userQuestion,
+            .decideNow, .roundsChanged, .refinement, .decisionEdited, .replyCut, .rejection, .repair, .decision,
+            .fallback, .outputWritten, .retry, .error, .interrupted, .stopped,
+        ]
+
+        /// The kinds a restored referee is fed (``Referee/replay(_:)``): model replies and user inputs.
+        public static let inputs: Set<Kind> = [
+            .reasonerTurn, .seerAnswer, .replyCut, .userNote, .userQuestion, .decideNow, .roundsChanged, .refinement,
+            .decisionEdited,
         ]
     }
 

@@ -134,6 +134,8 @@ public struct Decision: Sendable, Hashable, Codable {
         case decided
         /// The baseline policy decided because the reasoner did not (or `--reasoner baseline`).
         case fallback
+        /// The user edited the decision in a chat (`/keep`, `/drop`, `/undo`).
+        case edited
     }
 
     /// Display numbers of the kept segments (area-table numbers), ascending.

@@ -119,6 +119,9 @@ public struct SeerPrompt: Sendable, Hashable {
     public var question: String
     public var number: QuestionNumber
     public var round: Int
+    /// True for a question the user put to the seer directly (`/ask`): it uses no round and no
+    /// question of the reasoner's budget, and its answer is passed to the reasoner as the user's.
+    public var askedByUser = false
 }
 
 /// How a dialogue ended.

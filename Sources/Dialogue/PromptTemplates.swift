@@ -20,9 +20,14 @@ public struct PromptTemplates: Sendable {
         /// The user's note to the reasoner in a terminal chat. Optional: template sets recorded before it
         /// existed still load, and a note then reaches the reasoner as the user typed it.
         case userNote = "user-note"
+        /// The seer's answer to the user's own question (chat `/ask`), passed to the reasoner. Optional.
+        case userQuestion = "user-question"
+        /// The user's instruction after a decision (a chat refinement). Optional.
+        case refinement
 
-        /// Whether a template set must have this template.
-        public var isRequired: Bool { self != .userNote }
+        /// Whether a template set must have this template (the chat's templates are optional, so sets
+        /// recorded before them still load; the referee then words those messages itself).
+        public var isRequired: Bool { ![.userNote, .userQuestion, .refinement].contains(self) }
     }
 
     /// One template file as loaded.

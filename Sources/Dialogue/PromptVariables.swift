@@ -28,7 +28,8 @@ public struct PromptVariables: Sendable, Hashable {
     }
 
     /// The variables the referee gives template `name`; nil for `last-round`, which the referee never
-    /// renders itself (it is a partial of `answer`, `rejection` and `user-note`, and sees their variables).
+    /// renders itself (it is a partial of `answer`, `rejection`, `user-note`, `user-question` and
+    /// `refinement`, and sees their variables).
     public static func given(to name: PromptTemplates.Name) -> PromptVariables? {
         PromptViews.sample(for: name).map(PromptVariables.init(reflecting:))
     }
@@ -57,6 +58,11 @@ extension PromptViews {
         case .seerSystem: SeerSystem(marks: false)
         case .seerQuestion: SeerQuestion(questionIndex: 0, questionBudget: 0, question: "", width: 0, height: 0)
         case .userNote: UserNote(note: "", nextRound: 0, maxRounds: 0, lastRound: false, validNumbers: "")
+        case .userQuestion:
+            UserQuestion(
+                question: "", answer: "", decided: false, nextRound: 0, maxRounds: 0, lastRound: false, validNumbers: "")
+        case .refinement:
+            Refinement(instruction: "", kept: "", nextRound: 0, maxRounds: 0, lastRound: false, validNumbers: "")
         }
     }
 

@@ -74,6 +74,30 @@ enum PromptViews {
         var validNumbers: String
     }
 
+    /// `user-question`: the seer's answer to the user's own question.
+    struct UserQuestion: Codable, Hashable {
+        var question: String
+        /// The answer, quoted as data.
+        var answer: String
+        /// True after a decision (no turn is pending, so no round line).
+        var decided: Bool
+        var nextRound: Int
+        var maxRounds: Int
+        var lastRound: Bool
+        var validNumbers: String
+    }
+
+    /// `refinement`: the user's instruction after a decision.
+    struct Refinement: Codable, Hashable {
+        var instruction: String
+        /// The decision being refined, as "3 (dog), 5 (ball)" or "nothing".
+        var kept: String
+        var nextRound: Int
+        var maxRounds: Int
+        var lastRound: Bool
+        var validNumbers: String
+    }
+
     /// `rejection` (and the `last-round` partial). Exactly one reason flag is true.
     struct Rejection: Codable, Hashable {
         var detail: String

@@ -47,7 +47,7 @@ extension Referee {
     /// The structured-output schema: an action object whose `foreground` items are the existing numbers;
     /// on the last round only "decide" is allowed.
     var responseSchema: JSONValue {
-        let actions: [JSONValue] = round >= rules.maxRounds ? [.string("decide")] : [.string("ask"), .string("decide")]
+        let actions: [JSONValue] = round >= roundLimit ? [.string("decide")] : [.string("ask"), .string("decide")]
         let numbers = task.table.rows.map { JSONValue.number(Double($0.number)) }
         return .object([
             "type": .string("object"),

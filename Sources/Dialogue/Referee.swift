@@ -27,7 +27,7 @@ public struct Referee: Sendable {
         public var action: Action
     }
 
-    private enum State: Sendable {
+    enum State: Sendable {
         case notStarted
         case awaitingReasoner
         case awaitingSeer(SeerPrompt)
@@ -37,12 +37,19 @@ public struct Referee: Sendable {
     public let task: DialogueTask
     public let rules: RefereeRules
     public let prompts: PromptTemplates
-    private var state = State.notStarted
+    var state = State.notStarted
     /// The current round, from 1.
-    public private(set) var round = 1
+    public internal(set) var round = 1
+    /// The last round the reasoner may use: `rules.maxRounds` until the user changes it (`/rounds`,
+    /// `/decide`) or a refinement grants more.
+    public internal(set) var roundLimit: Int
+    /// The decisions before each of the user's edits, newest last (for ``undoEdit()``).
+    var decisionsBeforeEdits: [Decision] = []
+    /// Where the dialogue returns once the seer has answered the user's own question.
+    var stateAfterUserQuestion: State?
     private var retryUsedThisRound = false
     var conversation: [ChatMessage] = []
-    private var askedQuestions: [String] = []
+    var askedQuestions: [String] = []
     private var proposedQuestions: [String] = []
     private var rejectionCount = 0
     private var repairCount = 0
@@ -51,6 +58,7 @@ public struct Referee: Sendable {
         self.task = task
         self.rules = rules
         self.prompts = prompts
+        self.roundLimit = rules.maxRounds
     }
 
     /// The outcome, once the dialogue has finished.
@@ -95,7 +103,7 @@ public struct Referee: Sendable {
             return reject(.malformed, parsed.problem ?? "no usable JSON action", events: events)
         case .ask(let question):
             proposedQuestions.append(question)
-            if round >= rules.maxRounds {
+            if round >= roundLimit {
                 return reject(.questionOnLastRound, "the question budget is used up; a decision is due", events: events)
             }
             let similarity = QuestionSimilarity(threshold: rules.duplicateThreshold)
@@ -111,17 +119,25 @@ public struct Referee: Sendable {
     /// Takes the seer's answer to the last ``Action/askSeer(_:)``. The answer is data: it is quoted
     /// to the reasoner and never parsed for actions.
     public mutating func seerAnswered(_ reply: ModelReply) -> Step {
+        seerAnswered(reply, kind: .seerAnswer)
+    }
+
+    /// The seer's answer, complete (`seerAnswer`) or cut short by the user (`replyCut`, quoted as cut).
+    mutating func seerAnswered(_ reply: ModelReply, kind: DialogueEvent.Kind) -> Step {
         guard case .awaitingSeer(let prompt) = state else { return unexpectedInput() }
         var events = [DialogueEvent(
-            kind: .seerAnswer, round: round, role: .seer, content: reply.content,
+            kind: kind, round: round, role: .seer, content: reply.content,
             reasoning: reply.reasoning.isEmpty ? nil : reply.reasoning, rawReply: reply.rawReply, usage: reply.usage,
             latencySeconds: reply.latencySeconds, timeToFirstDeltaSeconds: reply.timeToFirstDeltaSeconds,
-            question: prompt.number)]
+            question: prompt.askedByUser ? nil : prompt.number)]
+        var answer = ReasoningText.strip(reply.content)
+        if kind == .replyCut { answer += " [the user cut this answer short]" }
+        if prompt.askedByUser { return userQuestionAnswered(prompt, answer: answer, events: events) }
         advanceRound()
         let message = prompts.render(.answer, PromptViews.Answer(
             questionIndex: prompt.number.index, questionBudget: prompt.number.budget, question: prompt.question,
-            answer: PromptViews.quotedAsData(ReasoningText.strip(reply.content)), nextRound: round,
-            maxRounds: rules.maxRounds, lastRound: round >= rules.maxRounds, validNumbers: validNumbers))
+            answer: PromptViews.quotedAsData(answer), nextRound: round,
+            maxRounds: roundLimit, lastRound: round >= roundLimit, validNumbers: validNumbers))
         conversation.append(ChatMessage(role: .user, content: message))
         events.append(refereeEvent(message, template: .answer, to: .reasoner, question: prompt.number))
         state = .awaitingReasoner
@@ -137,7 +153,7 @@ public struct Referee: Sendable {
         var events = [DialogueEvent(kind: .userNote, round: round, role: .user, to: .reasoner, content: note)]
         if prompts.contains(.userNote) {
             message = prompts.render(.userNote, PromptViews.UserNote(
-                note: note, nextRound: round, maxRounds: rules.maxRounds, lastRound: round >= rules.maxRounds,
+                note: note, nextRound: round, maxRounds: roundLimit, lastRound: round >= roundLimit,
                 validNumbers: validNumbers))
             events.append(refereeEvent(message, template: .userNote, to: .reasoner))
         } else {
@@ -163,22 +179,21 @@ public struct Referee: Sendable {
         return finish(decision: nil, reason: .cancelled, error: nil, events: [event])
     }
 
-    /// Restores the state reached by a recorded dialogue: starts, then feeds the `reasonerTurn`,
-    /// `seerAnswer` and `userNote` events in order (other kinds are outputs and are skipped). Returns the step after the
-    /// last one fed, whose action is what remains to do (for a finished dialogue, `.finish`).
+    /// Restores the state reached by a recorded dialogue: starts, then feeds the model replies and the
+    /// user's inputs (`reasonerTurn`, `seerAnswer`, `replyCut`, `userNote`, `userQuestion`, `decideNow`,
+    /// `roundsChanged`, `refinement`, `decisionEdited`) in order; other kinds are outputs and are
+    /// skipped. Returns the step after the last one fed, whose action is what remains to do (for a
+    /// finished dialogue, `.finish`).
     /// - Throws: ``RefereeReplayError`` when the events do not fit this referee (out of order, or the
     ///   recorded dialogue had already finished before an event).
     public mutating func replay(_ recorded: some Sequence<DialogueEvent>) throws(RefereeReplayError) -> Step {
         var step = start()
         for event in recorded {
-            switch (event.kind, step.action) {
-            case (.reasonerTurn, .askReasoner): step = reasonerReplied(ModelReply(event))
-            case (.seerAnswer, .askSeer): step = seerAnswered(ModelReply(event))
-            case (.userNote, .askReasoner): step = userSaid(event.content)
-            case (.reasonerTurn, _), (.seerAnswer, _), (.userNote, _):
+            guard DialogueEvent.Kind.inputs.contains(event.kind) else { continue }
+            guard let next = replayInput(event, pending: step.action) else {
                 throw RefereeReplayError(sequence: event.sequence, kind: event.kind, round: event.round)
-            default: continue
             }
+            step = next
         }
         return step
     }
@@ -188,18 +203,29 @@ public struct Referee: Sendable {
     private mutating func forwardToSeer(_ question: String, events: [DialogueEvent]) -> Step {
         askedQuestions.append(question)
         let number = QuestionNumber(index: askedQuestions.count, budget: rules.questionBudget)
+        let (prompt, messages) = seerExchange(question, number: number, askedByUser: false)
+        state = .awaitingSeer(prompt)
+        return Step(events: events + messages, action: .askSeer(prompt))
+    }
+
+    /// The seer's conversation for one question (system message and the wrapped question; each
+    /// question is a fresh conversation) and the referee events recording both messages.
+    func seerExchange(
+        _ question: String, number: QuestionNumber, askedByUser: Bool
+    ) -> (prompt: SeerPrompt, events: [DialogueEvent]) {
         let system = prompts.render(.seerSystem, PromptViews.SeerSystem(marks: rules.marks))
         let wrapped = prompts.render(.seerQuestion, PromptViews.SeerQuestion(
             questionIndex: number.index, questionBudget: number.budget, question: question,
             width: task.imageWidth, height: task.imageHeight))
-        let prompt = SeerPrompt(
+        var prompt = SeerPrompt(
             messages: [ChatMessage(role: .system, content: system), ChatMessage(role: .user, content: wrapped)],
             question: question, number: number, round: round)
-        state = .awaitingSeer(prompt)
-        var events = events
-        events.append(refereeEvent(system, template: .seerSystem, to: .seer, question: number))
-        events.append(refereeEvent(wrapped, template: .seerQuestion, to: .seer, question: number))
-        return Step(events: events, action: .askSeer(prompt))
+        prompt.askedByUser = askedByUser
+        let recorded = askedByUser ? nil : number
+        return (prompt, [
+            refereeEvent(system, template: .seerSystem, to: .seer, question: recorded),
+            refereeEvent(wrapped, template: .seerQuestion, to: .seer, question: recorded),
+        ])
     }
 
     /// Refuses a turn with a corrective message. The first refusal in a round is free; a second one
@@ -212,16 +238,16 @@ public struct Referee: Sendable {
         if counted { advanceRound() } else { retryUsedThisRound = true }
         var events = events
         let rejection = Rejection(reason: reason, detail: detail, countedAgainstBudget: counted)
-        guard round <= rules.maxRounds else {
+        guard round <= roundLimit else {
             events.append(DialogueEvent(kind: .rejection, round: round - 1, role: .referee, content: detail, rejection: rejection))
-            round = rules.maxRounds
+            round = roundLimit
             return finishWithoutDecision(events: events)
         }
         let message = prompts.render(.rejection, PromptViews.Rejection(
             detail: detail, malformed: reason == .malformed, duplicateQuestion: reason == .duplicateQuestion,
             unknownSegments: reason == .unknownSegments, emptyDecision: reason == .emptyDecision,
             questionOnLastRound: reason == .questionOnLastRound, earlierQuestion: earlier, countedAgainstBudget: counted,
-            nextRound: round, maxRounds: rules.maxRounds, lastRound: round >= rules.maxRounds,
+            nextRound: round, maxRounds: roundLimit, lastRound: round >= roundLimit,
             validNumbers: validNumbers))
         conversation.append(ChatMessage(role: .user, content: message))
         events.append(DialogueEvent(
@@ -245,7 +271,7 @@ public struct Referee: Sendable {
 
     mutating func finish(decision: Decision?, reason: StopReason, error: ErrorInfo?, events: [DialogueEvent]) -> Step {
         let stats = DialogueStats(
-            rounds: min(round, rules.maxRounds), questionsAsked: askedQuestions.count,
+            rounds: min(round, roundLimit), questionsAsked: askedQuestions.count,
             uniqueQuestionRatio: QuestionSimilarity(threshold: rules.duplicateThreshold).uniqueRatio(proposedQuestions),
             rejections: rejectionCount, repairs: repairCount)
         let outcome = DialogueOutcome(decision: decision, stopReason: reason, stats: stats, error: error)
@@ -261,13 +287,13 @@ public struct Referee: Sendable {
         events.append(DialogueEvent(kind: .repair, round: round, role: .referee, content: text))
     }
 
-    private mutating func advanceRound() {
+    mutating func advanceRound() {
         round += 1
         retryUsedThisRound = false
     }
 
     /// An input that does not fit the current state changes nothing and repeats the pending action.
-    private func unexpectedInput() -> Step {
+    func unexpectedInput() -> Step {
         switch state {
         case .notStarted, .awaitingReasoner: Step(events: [], action: .askReasoner(reasonerPrompt))
         case .awaitingSeer(let prompt): Step(events: [], action: .askSeer(prompt))

@@ -73,7 +73,7 @@ enum RowBuilder {
         let configuration = cell.configuration
         let status: ResultRow.Status =
             switch executed.decision?.outcome {
-            case .decided?: .decided
+            case .decided?, .edited?: .decided  // edits need a chat's user; experiments have none
             case .fallback?: .fallback
             case nil: .failed
             }

@@ -70,6 +70,8 @@ public struct DialogueRunResult: Sendable {
     public var transcriptPath: String?
     /// An append to the transcript that failed (the outputs are written, the run still fails, exit 3).
     public var transcriptFailure: (any UserFacingError)?
+    /// True when a chat's user left at the decision without accepting it (nothing was written).
+    public var userLeft = false
 
     /// The decision (the reasoner's or the baseline fallback), if any.
     public var decision: Decision? { outcome.decision }
@@ -78,7 +80,7 @@ public struct DialogueRunResult: Sendable {
     /// ``NoDecisionError``, or the transcript failure; returns for a complete run.
     public func check() throws {
         if let failure { throw failure }
-        if outcome.stopReason == .cancelled { throw InterruptedError() }
+        if outcome.stopReason == .cancelled || userLeft { throw InterruptedError() }
         guard outcome.decision != nil else { throw NoDecisionError(stopReason: outcome.stopReason) }
         if let transcriptFailure { throw transcriptFailure }
     }
@@ -107,8 +109,10 @@ public struct DialogueRun: Sendable {
     public var transcript: TranscriptTarget
     public var outputs: OutputRequest
     public var observers: [any DialogueObserver]
-    /// A chat's person, asked before every reasoner turn; nil for `run`, `replay` and experiments.
+    /// A chat's person, asked before every reasoner turn and at a decision; nil for `run`, `replay` and experiments.
     public var user: (any DialogueUser)?
+    /// Lets a chat cancel the model call in flight on its own (Ctrl-C once); nil elsewhere.
+    public var calls: CallCanceller?
     public var notify: @Sendable (SessionNotice) async -> Void
     /// Makes the backend of a role's model; nil uses `BackendFactory` with the configuration. The
     /// experiment runner shares backends between runs (behind per-server gates, the seer behind its
@@ -118,9 +122,10 @@ public struct DialogueRun: Sendable {
     public init(
         config: BlindsightConfig, models: ModelChoice = .init(), transcript: TranscriptTarget = .init(),
         outputs: OutputRequest = .init(), observers: [any DialogueObserver] = [], user: (any DialogueUser)? = nil,
-        notify: @escaping @Sendable (SessionNotice) async -> Void = { _ in },
+        calls: CallCanceller? = nil, notify: @escaping @Sendable (SessionNotice) async -> Void = { _ in },
         makeBackend: (@Sendable (ModelSpec, DialogueEvent.Role) throws -> any ChatBackend)? = nil
     ) {
+        self.calls = calls
         self.makeBackend = makeBackend
         self.config = config
         self.models = models
@@ -156,11 +161,13 @@ public struct DialogueRun: Sendable {
             models: models, seerImages: attachments)
     }
 
-    /// Continues an interrupted session (`run/chat --resume`) into a new transcript naming it.
+    /// Continues an interrupted session (`run/chat --resume`) into a new transcript naming it; with a
+    /// ``user`` (a chat), a session that ended with a decision reopens at that decision.
     /// - Throws: ``ResumeRefused`` when the parent had already ended.
     public func resume(_ parent: Transcript, scene: Scene) async throws -> DialogueRunResult {
         try await continueLive(parent, scene: scene) { records in
-            try TranscriptContinuation.resume(parent, models: records, programVersion: BlindsightVersion.current)
+            try TranscriptContinuation.resume(
+                parent, models: records, programVersion: BlindsightVersion.current, reopeningDecisions: user != nil)
         }
     }
 
@@ -217,10 +224,12 @@ public struct DialogueRun: Sendable {
         let engine = DialogueEngine(
             reasoner: models.reasoner, seer: models.seer, seerImages: seerImages,
             reasonerSampling: models.sampling.reasoner, seerSampling: models.sampling.seer,
-            observers: observers + (writer.map { [$0] } ?? []), user: user)
+            observers: observers + (writer.map { [$0] } ?? []), user: user, calls: calls)
         var result = try await engine.run(referee, resumingFrom: kept)
         var outputs: WrittenOutputs?
-        if result.failure == nil, result.outcome.stopReason != .cancelled, let decision = result.outcome.decision {
+        if result.failure == nil, result.outcome.stopReason != .cancelled, !result.userLeft,
+            let decision = result.outcome.decision
+        {
             let written = try plan.write(keeping: KeepSet(sourceIDs: decision.sourceIDs))
             await engine.recordOutputs(written.records(), after: &result)
             outputs = written
@@ -228,7 +237,7 @@ public struct DialogueRun: Sendable {
         writer?.close()
         return DialogueRunResult(
             outcome: result.outcome, failure: result.failure, outputs: outputs, transcriptPath: writer?.path,
-            transcriptFailure: writer?.failure)
+            transcriptFailure: writer?.failure, userLeft: result.userLeft)
     }
 
     private func spec(_ flag: String?, recorded: ModelRecord?) throws -> ModelSpec? {

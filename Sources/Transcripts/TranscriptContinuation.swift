@@ -41,12 +41,16 @@ public struct TranscriptContinuation: Sendable {
 
     /// A resumed session: keeps every event of an interrupted transcript except the unanswered
     /// request and the interruption or failure that ended it.
-    /// - Throws: ``ResumeRefused`` when the parent's dialogue had already ended with a decision.
+    /// With `reopeningDecisions` (a chat), a dialogue that ended with a decision is continued too: the
+    /// chat comes back to that decision (edits included), to accept, edit or refine it.
+    /// - Throws: ``ResumeRefused`` when the parent's dialogue had already ended (with a decision,
+    ///   unless `reopeningDecisions`).
     public static func resume(
-        _ parent: Transcript, models: [ModelRecord], programVersion: String
+        _ parent: Transcript, models: [ModelRecord], programVersion: String, reopeningDecisions: Bool = false
     ) throws(ResumeRefused) -> TranscriptContinuation {
         let stop = parent.events.last { $0.kind == .stopped }?.stopReason
-        if let stop, ![StopReason.cancelled, .backendFailure].contains(stop) {
+        let resumable: [StopReason] = reopeningDecisions ? [.cancelled, .backendFailure, .decided, .fallback] : [.cancelled, .backendFailure]
+        if let stop, !resumable.contains(stop) {
             throw ResumeRefused(path: parent.path, stopReason: stop)
         }
         let kept = trimmed(parent.events.filter { $0.kind != .outputWritten })

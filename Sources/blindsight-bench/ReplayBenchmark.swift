@@ -4,6 +4,7 @@ import Dialogue
 import Foundation
 import ModelClients
 import Panoptic
+import Terminal
 import Transcripts
 
 /// `blindsight-bench replay`: how fast a long transcript is read and re-rendered, and the peak memory

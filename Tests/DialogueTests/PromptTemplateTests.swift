@@ -103,5 +103,11 @@ import Testing
             validNumbers: "1, 2, 3, 4, 5"),
         "seer-question": PromptViews.SeerQuestion(
             questionIndex: 2, questionBudget: 3, question: "What is segment 4 holding?", width: 640, height: 480),
+        "user-question": PromptViews.UserQuestion(
+            question: "What is red?", answer: "The frisbee (5) is red.", decided: false, nextRound: 2, maxRounds: 4,
+            lastRound: false, validNumbers: "1, 2, 3, 4, 5"),
+        "refinement": PromptViews.Refinement(
+            instruction: "Not the frisbee, but the person.", kept: "3 (dog), 5 (frisbee)", nextRound: 3, maxRounds: 6,
+            lastRound: false, validNumbers: "1, 2, 3, 4, 5"),
     ]
 }

@@ -15,6 +15,8 @@ final class ScriptedBackend: ChatBackend {
         case failure(any Error & Sendable)
         /// The stream never ends until cancelled.
         case hang
+        /// This piece of content arrives, then the stream hangs until cancelled.
+        case partialThenHang(String)
     }
 
     struct Failure: UserFacingError {
@@ -50,7 +52,8 @@ final class ScriptedBackend: ChatBackend {
                     continuation.finish()
                 case .failure(let error):
                     continuation.finish(throwing: error)
-                case .hang:
+                case .hang, .partialThenHang:
+                    if case .partialThenHang(let piece) = reply { continuation.yield(.delta(ChatDelta(content: piece))) }
                     while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
                     continuation.finish(throwing: CancellationError())
                 }

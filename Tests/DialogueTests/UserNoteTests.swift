@@ -47,17 +47,30 @@ import Testing
         #expect(step.action.reasonerPrompt?.messages.last?.content == "Only the dog.")
     }
 
-    /// Answers each reasoner turn with the next scripted choice (then `.goOn`), and counts the asks.
+    /// Answers each moment with the next scripted choice (then `.goOn`), and records the moments and refusals.
     final class ScriptedUser: DialogueUser, @unchecked Sendable {
         private let lock = NSLock()
         private var turns: [UserTurn]
-        private(set) var rounds: [Int] = []
+        private(set) var moments: [UserMoment] = []
+        private(set) var refusals: [String] = []
         init(_ turns: [UserTurn]) { self.turns = turns }
-        func turn(beforeRound round: Int) async -> UserTurn {
+        /// The rounds of the reasoner turns the user was asked before.
+        var rounds: [Int] {
             lock.withLock {
-                rounds.append(round)
+                moments.compactMap { moment in
+                    if case .beforeTurn(let round, _) = moment { return round }
+                    return nil
+                }
+            }
+        }
+        func turn(_ moment: UserMoment) async -> UserTurn {
+            lock.withLock {
+                moments.append(moment)
                 return turns.isEmpty ? .goOn : turns.removeFirst()
             }
+        }
+        func refused(_ message: String) async {
+            lock.withLock { refusals.append(message) }
         }
     }
 

@@ -71,4 +71,34 @@ struct ChatTranscriptTests {
         #expect(continued.events.filter { $0.kind == .userNote }.map(\.content) == ["Keep the dog."])
         #expect(continued.events.contains { $0.kind == .decision })
     }
+
+    @Test func editsAndRefinementsFollowTheSchemaAndAResumedChatReopensTheDecision() async throws {
+        let scene = try transcripts.scene()
+        let server = try await FakeModelServer()
+        defer { Task { await server.stop() } }
+        let script = RunTranscriptTests.script(dog: scene.dog)
+        for response in script { server.enqueue(response) }
+        server.enqueue(script[2])
+        let first = scene.path("edited.jsonl")
+        let other = scene.dog == 1 ? 2 : 1
+        let edited = try await chat(
+            [scene.photo, "--transcript", first], scene, server: server,
+            input: "\n\n/keep \(other)\nthe dog only, please\n/keep \(other)\n/quit\n")
+        #expect(edited.status == 130, "\(edited.stderr)")
+        #expect(edited.stdout.contains("to continue: blindsight chat --resume \(first)"))
+        let recorded = try TranscriptReader.read(path: first)
+        #expect(recorded.decision?.foreground == [scene.dog, other].sorted() && recorded.decision?.outcome == .edited)
+        #expect(recorded.events.filter { $0.kind == .decision }.count == 2)
+        #expect(recorded.events.contains { $0.kind == .refinement && $0.content == "the dog only, please" })
+        if SchemaValidator.available { #expect(SchemaValidator.problems(in: [first]) == nil) }
+
+        let second = scene.path("reopened.jsonl")
+        let reopened = try await chat(
+            ["--resume", first, "--transcript", second], scene, server: server, input: "/undo\n\n")
+        #expect(reopened.status == 0, "\(reopened.stderr)")
+        let continued = try TranscriptReader.read(path: second)
+        #expect(continued.decision?.foreground == [scene.dog], "the edit was undone at the reopened decision")
+        #expect(FileManager.default.fileExists(atPath: scene.path("c.png")))
+        if SchemaValidator.available { #expect(SchemaValidator.problems(in: [second]) == nil) }
+    }
 }
