@@ -160,7 +160,7 @@ struct FailureHandlingTests {
         defer { Task { await server.stop() } }
         server.enqueue(ScriptedResponse.openAIStream(content: "late").delayed(by: 30), .openAIStream(content: "on time"))
         let waits = RecordedWaits()
-        let reply = try await collect(openAI(server, policy: waits.policy(), idle: 1.5), question)
+        let reply = try await collect(openAI(server, policy: waits.policy(), idle: 4), question)
         #expect(reply.completion.content == "on time")
         #expect(reply.completion.attempts == 2)
     }
