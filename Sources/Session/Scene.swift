@@ -108,6 +108,10 @@ public struct Scene: Sendable {
         imagePath: String, bytes: [UInt8], source: any PanopticSource, choice: SegmentationChoice,
         recordedTable: AreaTable?, decodingPhoto: Bool
     ) async throws -> Scene {
+        if let service = source as? HTTPPanopticSource {
+            // A service URL given with credentials: redacted from every terminal line and transcript.
+            KnownSecrets.register(Secrets(Secrets.credentials(inURL: service.url)))
+        }
         let image: Image?
         let segmentation: PanopticSegmentation
         let info = try ImageDecoder.info(bytes, name: imagePath)

@@ -1,6 +1,7 @@
 import BlindsightCore
 import Dialogue
 import Foundation
+import HTTPTransport
 import ModelClients
 import Panoptic
 import Transcripts
@@ -68,10 +69,12 @@ enum TranscriptRecording {
         return record
     }
 
-    /// The recorded source as a path or URL replay can open again (a description for other sources).
+    /// The recorded source as a path or URL replay can open again (a description for other sources). A
+    /// service URL is recorded without user information or query (a service that needs them is given
+    /// again with `--panoptic URL` on replay).
     static func sourceName(_ source: any PanopticSource) -> String {
         if let files = source as? FilePanopticSource { return files.mapPath }
-        if let service = source as? HTTPPanopticSource { return service.url }
+        if let service = source as? HTTPPanopticSource { return HTTPError.displayURL(service.url) }  // no credentials
         return source.description
     }
 

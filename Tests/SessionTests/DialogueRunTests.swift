@@ -25,6 +25,24 @@ struct DialogueRunTests {
         try BlindsightConfig.load(environment: ["HOME": try TestData.temporaryFolder("home").path].merging(environment) { $1 })
     }
 
+    @Test("a panoptic service URL with credentials is recorded without them, and they never reach the transcript")
+    func serviceCredentialsAreNotRecorded() async throws {
+        let photo = try GoldenOutputTests().writeScene()
+        let folder = (photo as NSString).deletingLastPathComponent
+        let server = try await FakePanopticServer(answer: .segmentation(try await Scene.load(imagePath: photo).segmentation))
+        defer { Task { await server.stop() } }
+        let withCredentials = server.baseURL.replacingOccurrences(of: "http://", with: "http://lab:s3cretpassword@")
+        let scene = try await Scene.load(imagePath: photo, choice: SegmentationChoice(panoptic: withCredentials))
+        let run = DialogueRun(
+            config: try Self.config(), models: ModelChoice(reasoner: "baseline"),
+            transcript: TranscriptTarget(path: folder + "/t.jsonl"), outputs: OutputRequest(), notify: { _ in })
+        try await run.start(DialogueStart(scene: scene, prompts: try SessionPrompts.load(nil))).check()
+        let text = try String(contentsOfFile: folder + "/t.jsonl", encoding: .utf8)
+        #expect(!text.contains("s3cretpassword"))
+        #expect(try TranscriptReader.read(path: folder + "/t.jsonl").header.panoptic.source == server.baseURL)
+        #expect(KnownSecrets.current.redact("pw: s3cretpassword") == "pw: [REDACTED]")
+    }
+
     @Test("a baseline dialogue decides, writes the outputs and its transcript, and reports them in the result")
     func baselineRun() async throws {
         let photo = try GoldenOutputTests().writeScene()
