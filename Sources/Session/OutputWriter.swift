@@ -43,6 +43,9 @@ extension OutputPlan {
             options.background = .image(try ImageDecoder.decodeFile(atPath: background))
         }
         let kept = keep.isEmpty ? [] : try keep.resolve(in: scene.segmentation, table: scene.table)
+        if KeptAlphaRows.applies(to: options), request.preview == nil {
+            return try writePlain(KeptAlphaRows(idMap: scene.segmentation.idMap, keep: kept, invert: options.invert), kept: kept)
+        }
         let shaped = Compositor.mask(idMap: scene.segmentation.idMap, keep: kept, options: options)
 
         var staged: [(purpose: String, file: AtomicFile.Staged)] = []
@@ -63,17 +66,40 @@ extension OutputPlan {
         if let path = request.preview {
             staged.append(("preview", try ImageFile.stagePNG(preview(mask: shaped, options: options), toPath: path)))
         }
+        let visible = mask.pixels.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
+        return try publish(
+            staged, kept: kept, notes: notes, width: mask.width, height: mask.height, visiblePixels: visible,
+            streamed: streamed)
+    }
+
+    /// A plain decision (binary alpha, transparent, uncropped, no preview): cutout and mask streamed with
+    /// their alpha made from the id map row by row, so not even the mask is whole in memory.
+    private func writePlain(_ alpha: KeptAlphaRows, kept: Set<UInt32>) throws -> WrittenOutputs {
+        let cutoutFile = try Compositor.stageCutout(keeping: alpha, photo: try scene.rows(), toPath: cutout, effort: request.effort)
+        var staged = [(purpose: "cutout", file: cutoutFile.staged)]
+        if let path = request.mask {
+            staged.append(("mask", try Compositor.stageMask(keeping: alpha, toPath: path, effort: request.effort)))
+        }
+        return try publish(
+            staged, kept: kept, notes: [], width: scene.width, height: scene.height,
+            visiblePixels: cutoutFile.visiblePixels, streamed: true)
+    }
+
+    /// Adds the marks overlay when asked, publishes every staged file together, and reports them.
+    private func publish(
+        _ staged: [(purpose: String, file: AtomicFile.Staged)], kept: Set<UInt32>, notes: [String], width: Int,
+        height: Int, visiblePixels: Int, streamed: Bool
+    ) throws -> WrittenOutputs {
+        var staged = staged
         if let path = request.marks {
             staged.append(("marks", try ImageFile.stagePNG(try SeerAttachments.overlay(of: scene), toPath: path)))
         }
         try AtomicFile.publish(staged.map(\.file))
-
-        let visible = mask.pixels.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
         return WrittenOutputs(
             files: staged.map { ($0.purpose, $0.file.path, $0.file.byteCount) },
             kept: scene.table.rows.filter { kept.contains(UInt32(truncatingIfNeeded: $0.sourceID)) }, notes: notes,
-            width: mask.width, height: mask.height,
-            visibleShare: Double(visible) / Double(max(mask.pixels.count, 1)), streamed: streamed)
+            width: width, height: height, visibleShare: Double(visiblePixels) / Double(max(width * height, 1)),
+            streamed: streamed)
     }
 
     /// The cutout over a checkerboard, made from copies of the photo and the full-size mask downscaled
