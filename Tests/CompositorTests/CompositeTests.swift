@@ -187,6 +187,30 @@ struct StreamedCutoutTests {
         }
     }
 
+    @Test("a plain decision's cutout and mask, with alpha made from the id map row by row, equal the whole-mask ones",
+          arguments: [false, true])
+    func keptRowsEqualTheWholeMask(invert: Bool) throws {
+        let folder = try TestData.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let map = Scene.map(width: 1100, height: 700) { x, y in UInt32((x / 90 + y / 70) % 4 + 1) }
+        let options = CompositeOptions(invert: invert)
+        #expect(KeptAlphaRows.applies(to: options))
+        let whole = Compositor.mask(idMap: map, keep: [2, 3], options: options)
+        let file = try PNGEncoder.encode(photo)
+        let expected = try Compositor.composite(image: photo, mask: whole, options: options).cutout
+        let rows = KeptAlphaRows(idMap: map, keep: [2, 3], invert: invert)
+        let cutout = try Compositor.stageCutout(
+            keeping: rows, photo: ImageRowReader(bytes: file, name: "photo.png"),
+            toPath: folder.appendingPathComponent("c.png").path, effort: .fast)
+        let mask = try Compositor.stageMask(keeping: rows, toPath: folder.appendingPathComponent("m.png").path, effort: .fast)
+        try AtomicFile.publish([cutout.staged, mask])
+        #expect(try ImageDecoder.decodeFile(atPath: folder.appendingPathComponent("c.png").path) == expected)
+        #expect(try ImageDecoder.decodeFile(atPath: folder.appendingPathComponent("m.png").path) == whole)
+        #expect(cutout.visiblePixels == whole.pixels.filter { $0 != 0 }.count)
+        #expect(!KeptAlphaRows.applies(to: CompositeOptions(featherRadius: 1)))
+        #expect(!KeptAlphaRows.applies(to: CompositeOptions(fillHoles: true)))
+    }
+
     @Test("options that need the whole photo are not streamed", arguments: [
         CompositeOptions(featherRadius: 2), CompositeOptions(cropMargin: 1),
         CompositeOptions(background: .color(RGBColor(red: 1, green: 2, blue: 3))),
