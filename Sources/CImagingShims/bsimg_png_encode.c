@@ -64,6 +64,9 @@ static void filter_best(const uint8_t *row, const uint8_t *prior, size_t stride,
     if (!adaptive) { filter_row(2, row, prior, stride, bpp, target); return; }
     filter_row(0, row, prior, stride, bpp, target);
     uint64_t best = filtered_cost(target, stride);
+    // Nothing beats a cost of 0 (only a strictly lower cost replaces the choice): a row of zeros, as
+    // every fully transparent row of a cutout is, needs no other trial.
+    if (best == 0) return;
     for (int type = 1; type <= 4; type++) {
         filter_row(type, row, prior, stride, bpp, scratch);
         uint64_t cost = filtered_cost(scratch, stride);
@@ -205,11 +208,17 @@ bsimg_status bsimg_png_encode_stream(uint32_t width, uint32_t height, int channe
 
     const uint8_t zlib_header[2] = { 0x78, (uint8_t)(zlib_level <= 1 ? 0x01 : 0x9C) };
     uLong adler = 1L;
-    uint32_t carried = 0, next_row = 0;
-    while (status == BSIMG_OK && next_row < height) {
-        int wave = 0;
-        for (; wave < workers && next_row < height; wave++) {
-            band_job *job = &jobs[wave];
+    uint32_t carried = 0, next_row = 0, produced = 0, emitted = 0;
+    pthread_t threads[MAX_WORKERS];
+    int running[MAX_WORKERS] = {0};
+    // A pipeline over `workers` slots: the calling thread produces bands (the source's rows) in order,
+    // each compressed on a thread of its own as soon as it is produced, and writes them out in order.
+    // Producing the next band overlaps compressing the previous ones, and no more than `workers`
+    // bands are ever held.
+    while (status == BSIMG_OK && emitted < bands) {
+        while (produced < bands && produced - emitted < (uint32_t)workers) {
+            int slot = (int)(produced % (uint32_t)workers);
+            band_job *job = &jobs[slot];
             job->rows = height - next_row < band_rows ? height - next_row : band_rows;
             job->lead = carried;
             job->lead_starts_image = next_row == carried;
@@ -225,35 +234,33 @@ bsimg_status bsimg_png_encode_stream(uint32_t width, uint32_t height, int channe
             carried = total < lead_max ? total : lead_max;
             memcpy(carry, job->raw + (size_t)(total - carried) * stride, (size_t)carried * stride);
             next_row += job->rows;
+            running[slot] = pthread_create(&threads[slot], NULL, compress_band, job) == 0;
+            if (!running[slot]) compress_band(job);
+            produced++;
         }
         if (status != BSIMG_OK) break;
-        pthread_t threads[MAX_WORKERS];
-        int started[MAX_WORKERS] = {0};
-        for (int i = 1; i < wave; i++) {
-            started[i] = pthread_create(&threads[i], NULL, compress_band, &jobs[i]) == 0;
-            if (!started[i]) compress_band(&jobs[i]);
+        int slot = (int)(emitted % (uint32_t)workers);
+        if (running[slot]) pthread_join(threads[slot], NULL);
+        running[slot] = 0;
+        band_job *job = &jobs[slot];
+        emitted++;
+        if (job->failed) {
+            status = BSIMG_ERR_ENCODE;
+            snprintf(message, message_size, "zlib failed");
+            break;
         }
-        compress_band(&jobs[0]);
-        for (int i = 1; i < wave; i++) if (started[i]) pthread_join(threads[i], NULL);
-        for (int i = 0; i < wave && status == BSIMG_OK; i++) {
-            band_job *job = &jobs[i];
-            if (job->failed) {
-                status = BSIMG_ERR_ENCODE;
-                snprintf(message, message_size, "zlib failed");
-                break;
-            }
-            adler = adler32_combine(adler, job->adler, (z_off_t)job->band_length);
-            uint8_t checksum[4];
-            put32(checksum, (uint32_t)adler);
-            int first = job->lead_starts_image && job->lead == 0;
-            const uint8_t *pieces[3] = { zlib_header, job->out, checksum };
-            size_t lengths[3] = { first ? 2 : 0, job->out_size, job->last ? 4 : 0 };
-            if (put_chunk(sink, sink_context, "IDAT", pieces, lengths, 3)) {
-                status = BSIMG_ERR_ENCODE;
-                snprintf(message, message_size, "the PNG could not be written");
-            }
+        adler = adler32_combine(adler, job->adler, (z_off_t)job->band_length);
+        uint8_t checksum[4];
+        put32(checksum, (uint32_t)adler);
+        int first = job->lead_starts_image && job->lead == 0;
+        const uint8_t *pieces[3] = { zlib_header, job->out, checksum };
+        size_t lengths[3] = { first ? 2 : 0, job->out_size, job->last ? 4 : 0 };
+        if (put_chunk(sink, sink_context, "IDAT", pieces, lengths, 3)) {
+            status = BSIMG_ERR_ENCODE;
+            snprintf(message, message_size, "the PNG could not be written");
         }
     }
+    for (int i = 0; i < workers; i++) if (running[i]) pthread_join(threads[i], NULL);  // after a failure
     if (status == BSIMG_OK && put_chunk(sink, sink_context, "IEND", NULL, NULL, 0)) {
         status = BSIMG_ERR_ENCODE;
         snprintf(message, message_size, "the PNG could not be written");
