@@ -118,7 +118,7 @@ struct RunCommandTests {
         #expect(result.status == 130)
         #expect(result.stdout.contains("interrupted"))
         #expect(result.stdout.contains("stopped: cancelled"))
-        #expect(result.seconds < 10)
+        #expect(result.seconds < 20, "the server waits 30 s; ending before that means Ctrl-C stopped the dialogue")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("cutout.png").path))
     }
 
