@@ -79,8 +79,10 @@ struct ChatFrontEnd: Sendable {
             if let flag { return (try? ModelSpec(parsing: flag).model) ?? flag }
             return recorded?.model(role: role)?.model ?? configured.model
         }
-        return "reasoner \(name(choice.reasoner, role: "reasoner", configured: config.reasoner.value)) · "
-            + "seer \(name(choice.seer, role: "seer", configured: config.seer.value))"
+        let reasoner = name(choice.reasoner, role: "reasoner", configured: config.reasoner.value)
+        // The baseline policy asks no model, so no seer either.
+        guard reasoner != ModelSpec.baselineProvider else { return "reasoner baseline · no seer" }
+        return "reasoner \(reasoner) · seer \(name(choice.seer, role: "seer", configured: config.seer.value))"
     }
 
     /// Opens the chat on `scene`: draws the numbered overlay, prints the area table, and prepares the
