@@ -59,7 +59,9 @@ struct SecretLeakTests {
     func expectNoLeak(_ source: Source, _ texts: [String: String], _ comment: String) {
         for (place, text) in texts {
             #expect(!text.contains(source.secret), "\(source) \(comment): the secret is in \(place):\n\(text)")
-            #expect(!text.contains("0451"), "\(source) \(comment): part of the secret is in \(place)")
+            // A fragment from the middle of the secret, with its dashes: bare digits such as "0451" also
+            // turn up inside recorded timings ("timeToFirstDeltaSeconds":0.045113197).
+            #expect(!text.contains("-0451-"), "\(source) \(comment): part of the secret is in \(place)")
         }
     }
 
