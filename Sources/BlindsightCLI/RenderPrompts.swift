@@ -39,7 +39,9 @@ struct RenderPrompts: AsyncParsableCommand {
     var question: String = PromptPreview.defaultSampleQuestion
 
     func validate() throws {
-        guard (1...50).contains(maxRounds) else { throw ValidationError("--max-rounds must be between 1 and 50") }
+        guard (1...Referee.largestRoundLimit).contains(maxRounds) else {
+            throw ValidationError("--max-rounds must be between 1 and \(Referee.largestRoundLimit)")
+        }
     }
 
     func run() async throws {

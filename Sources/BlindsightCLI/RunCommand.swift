@@ -58,7 +58,9 @@ struct RunCommand: AsyncParsableCommand {
     var resume: String?
 
     func validate() throws {
-        guard (1...50).contains(maxRounds) else { throw ValidationError("--max-rounds must be between 1 and 50") }
+        guard (1...Referee.largestRoundLimit).contains(maxRounds) else {
+            throw ValidationError("--max-rounds must be between 1 and \(Referee.largestRoundLimit)")
+        }
         if image == nil && resume == nil { throw ValidationError("give the IMAGE to cut out (or --resume T.jsonl)") }
     }
 

@@ -70,8 +70,10 @@ extension Referee {
     /// The user sets the last round the reasoner may use (from the current round to 50). After a
     /// decision it applies to the rounds a refinement grants.
     public mutating func setRoundLimit(_ limit: Int) throws(UserCommandError) -> Step {
-        guard (round...Self.largestRoundLimit).contains(limit) else {
-            throw .invalid("the round limit must be between \(round) (this round) and \(Self.largestRoundLimit)")
+        // Refinements may carry the round past the largest limit; the limit is then at most this round.
+        let largest = max(round, Self.largestRoundLimit)
+        guard limit >= round, limit <= largest else {
+            throw .invalid("the round limit must be between \(round) (this round) and \(largest)")
         }
         roundLimit = limit
         return Step(
@@ -116,11 +118,8 @@ extension Referee {
         advanceRound()
         roundLimit = max(roundLimit, round + rules.maxRounds - 1)
         decisionsBeforeEdits = []
-        let kept = decision.foreground.map { number in
-            task.table.row(number: number).map { "\(number) (\($0.label))" } ?? String(number)
-        }
         let view = PromptViews.Refinement(
-            instruction: instruction, kept: kept.isEmpty ? "nothing" : kept.joined(separator: ", "),
+            instruction: instruction, kept: task.table.describe(numbers: decision.foreground),
             nextRound: round, maxRounds: roundLimit, lastRound: round >= roundLimit, validNumbers: validNumbers)
         let message = prompts.contains(.refinement)
             ? prompts.render(.refinement, view)

@@ -34,7 +34,7 @@ public enum PlanResolver {
         let reasoners = try (plan.reasoners ?? [config.reasoner.value.description]).map { try model($0, config: config) }
         let seers = try (plan.seers ?? [config.seer.value.description]).map { try model($0, config: config) }
         let rounds = plan.maxRounds ?? [5]
-        guard !rounds.isEmpty, rounds.allSatisfy({ (1...50).contains($0) }) else {
+        guard !rounds.isEmpty, rounds.allSatisfy({ (1...Referee.largestRoundLimit).contains($0) }) else {
             throw ExperimentError("max rounds must be between 1 and 50", status: .usage)
         }
         let repeats = plan.repeats ?? 1
