@@ -10,6 +10,8 @@ import Synchronization
 public final class InterruptListener: Sendable {
     private let onPress: @Sendable () -> Void
     private let running = Mutex(false)
+    /// The SIGINT disposition before ``start()`` (for example the one `Interrupts` installed), put back by ``stop()``.
+    private let previous = Mutex<(@convention(c) (Int32) -> Void)?>(nil)
 
     /// - Parameter onPress: called once per Ctrl-C, off the signal handler.
     public init(onPress: @escaping @Sendable () -> Void) {
@@ -21,7 +23,8 @@ public final class InterruptListener: Sendable {
         let pipe = SignalPipe.shared
         guard pipe.reader >= 0 else { return }
         running.withLock { $0 = true }
-        signal(SIGINT, SignalPipe.handler)
+        let before = signal(SIGINT, SignalPipe.handler)
+        previous.withLock { $0 = before }
         Thread.detachNewThread { [self] in
             var byte: UInt8 = 0
             while read(pipe.reader, &byte, 1) == 1 {
@@ -31,14 +34,14 @@ public final class InterruptListener: Sendable {
         }
     }
 
-    /// Puts Ctrl-C's usual effect back and ends the listening thread.
+    /// Puts back what Ctrl-C did before ``start()`` and ends the listening thread.
     public func stop() {
         let wasRunning = running.withLock { state in
             defer { state = false }
             return state
         }
         guard wasRunning else { return }
-        signal(SIGINT, SIG_DFL)
+        signal(SIGINT, previous.withLock { $0 } ?? SIG_DFL)
         var wake = SignalPipe.wake
         _ = write(SignalPipe.shared.writer, &wake, 1)
     }
