@@ -92,8 +92,7 @@ public actor ChatScreen: DialogueObserver {
         let seconds = Int(Date().timeIntervalSince(started))
         let text = "round \(round) of \(roundLimit) · \(settings.models) · \(tokens) tokens · "
             + "\(seconds / 60):\(String(format: "%02d", seconds % 60))"
-        let fitted = settings.terminal.isTerminal ? DisplayWidth.truncated(text, width: settings.terminal.columns) : text
-        return painter.paint(fitted, .status)
+        return painter.paint(DisplayWidth.truncated(text, width: settings.terminal.columns), .status)
     }
 
     /// Prints lines as they are (already safe), each followed by a line feed.
@@ -135,7 +134,9 @@ public actor ChatScreen: DialogueObserver {
         case .reasonerTurn:
             var lines: [String] = []
             if let reasoning = event.reasoning, !reasoning.isEmpty { lines += thinking(reasoning, round: event.round) }
-            return lines + renderer.lines(for: event).filter { !$0.contains("reasoner thought (") }
+            var withoutReasoning = event  // the renderer's own thinking line is replaced by the folded one above
+            withoutReasoning.reasoning = nil
+            return lines + renderer.lines(for: withoutReasoning)
         default:
             return renderer.lines(for: event)
         }
@@ -163,11 +164,14 @@ public actor ChatScreen: DialogueObserver {
         current.content += delta.content
         current.reasoning += delta.reasoning ?? ""
         live = current
-        let thinkingOnly = current.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        let thinkingOnly = !current.content.contains { !$0.isWhitespace }
         let label = "[round \(delta.round)] \(delta.role.rawValue)\(thinkingOnly ? " thinking" : "") … "
         // Room is left at the end of the line for the terminal's own "^C" echo.
         let room = max(10, settings.terminal.columns - DisplayWidth.of(label) - 4)
-        let text = UntrustedText.shown(thinkingOnly ? current.reasoning : current.content, keepNewlines: false)
+        // Only the tail fits on the line, so only a bounded suffix is cleaned (linear over a long reply,
+        // not quadratic); replies are already redacted as they stream.
+        let source = thinkingOnly ? current.reasoning : current.content
+        let text = UntrustedText.shown(String(source.suffix(room * 4)), keepNewlines: false)
         let tail = DisplayWidth.tail(text, width: room)
         let tone: Tone = delta.role == .seer ? .seer : .reasoner
         write("\r\u{1B}[2K" + painter.paint(label, tone) + (thinkingOnly ? painter.paint(tail, .dim) : tail))
