@@ -57,6 +57,14 @@ public struct AreaTable: Sendable, Equatable, Codable {
         self.unlabelledPixels = unlabelledPixels
     }
 
+    /// "3 (dog), 5 (ball)" for display numbers (a number the table lacks stands alone), "nothing" for
+    /// none; `label` prepares each label for where it goes (a terminal makes it safe).
+    public func describe(numbers: [Int], label: (String) -> String = { $0 }) -> String {
+        guard !numbers.isEmpty else { return "nothing" }
+        return numbers.map { number in row(number: number).map { "\(number) (\(label($0.label)))" } ?? String(number) }
+            .joined(separator: ", ")
+    }
+
     /// The row with display number `number`, or nil.
     public func row(number: Int) -> Row? {
         rows.first { $0.number == number }

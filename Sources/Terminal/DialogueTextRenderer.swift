@@ -104,10 +104,8 @@ public struct DialogueTextRenderer: Sendable {
 
     /// "3 (dog), 4 (person)", or "nothing" (labels made safe).
     public func describe(_ numbers: [Int]) -> String {
-        guard !numbers.isEmpty else { return "nothing" }
-        return numbers.map { number in
-            table?.row(number: number).map { "\(number) (\(safe($0.label)))" } ?? String(number)
-        }.joined(separator: ", ")
+        guard let table else { return numbers.isEmpty ? "nothing" : numbers.map(String.init).joined(separator: ", ") }
+        return table.describe(numbers: numbers, label: safe)
     }
 
     /// The reasoner's parsed turn: its question, its decision, or the unusable reply.
