@@ -55,9 +55,12 @@ struct CompositeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let scene = try await Scene.load(imagePath: image, choice: try panoptic.choice(), decodingPhoto: false)
+        // The photo is decoded whole only when an output or the terminal picture needs it (the cutout streams).
+        let request = outputs.request(invert: invert)
+        let wholePhoto = request.preview != nil || request.marks != nil || show
+        let scene = try await Scene.load(imagePath: image, choice: try panoptic.choice(), decodingPhoto: wholePhoto)
         SessionPrinting.notes(scene)
-        let plan = try OutputPlan.checked(outputs.request(invert: invert), scene: scene)
+        let plan = try OutputPlan.checked(request, scene: scene)
         let keep = try keepSet()
         let written = try await Interrupts.cancellingOnInterrupt { try plan.write(keeping: keep) }
         for note in written.notes { StandardError.write("blindsight: note: \(note)") }

@@ -264,8 +264,10 @@ private struct Backends {
         reasonerSpec = reasoner
         seerSpec = seer
         let live = reasoner.provider != ModelSpec.baselineProvider
+        // Key commands run once and their secrets are redacted from here on; an injected `make` (an
+        // experiment's shared backends) comes with a configuration already prepared.
         var config = config
-        try config.prepare(for: live ? [reasoner, seer] : [])  // key commands run once; secrets redacted from here on
+        if make == nil { try config.prepare(for: live ? [reasoner, seer] : []) }
         let make = make ?? { [config] spec, _ in try BackendFactory.makeBackend(for: spec, config: config) }
         self.reasoner = live ? try make(reasoner, .reasoner) : nil
         self.seer = live ? try make(seer, .seer) : nil

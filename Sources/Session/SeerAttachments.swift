@@ -9,9 +9,10 @@ import Transcripts
 public enum SeerAttachments {
     /// The photo, then (with `marks`) the Set-of-Mark overlay, each scaled to `maxSide` and encoded.
     public static func make(scene: Scene, marks: Bool, maxSide: Int) throws -> [DialogueEngine.SeerAttachment] {
-        var attachments = [DialogueEngine.SeerAttachment(try SeerImage.prepare(try scene.image(), maxSide: maxSide), purpose: "image")]
+        let photo = try scene.image()  // decoded once for both
+        var attachments = [DialogueEngine.SeerAttachment(try SeerImage.prepare(photo, maxSide: maxSide), purpose: "image")]
         if marks {
-            attachments.append(.init(try SeerImage.prepare(try overlay(of: scene), maxSide: maxSide), purpose: "marks"))
+            attachments.append(.init(try SeerImage.prepare(overlay(of: scene, photo: photo), maxSide: maxSide), purpose: "marks"))
         }
         return attachments
     }
@@ -26,6 +27,10 @@ public enum SeerAttachments {
     /// The Set-of-Mark overlay the seer sees: the photo with each segment outlined and numbered as in
     /// the scene's area table.
     public static func overlay(of scene: Scene) throws -> Image {
-        MarkOverlay.render(image: try scene.image(), idMap: scene.segmentation.idMap, table: scene.table)
+        overlay(of: scene, photo: try scene.image())
+    }
+
+    private static func overlay(of scene: Scene, photo: Image) -> Image {
+        MarkOverlay.render(image: photo, idMap: scene.segmentation.idMap, table: scene.table)
     }
 }

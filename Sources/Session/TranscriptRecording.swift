@@ -78,13 +78,6 @@ enum TranscriptRecording {
         return source.description
     }
 
-    /// Closes the transcript and reports a failed append (for example a full disk) as the error it is:
-    /// the run's outputs are written, but the run fails with exit 3.
-    static func finish(_ writer: TranscriptWriter?) throws {
-        guard let writer else { return }
-        writer.close()
-        if let failure = writer.failure { throw failure }
-    }
 }
 
 extension JSONValue {
