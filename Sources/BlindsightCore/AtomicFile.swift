@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Synchronization
 
 /// Writes files atomically: the bytes go to a temporary file in the destination's folder, which is
 /// flushed and then renamed over the destination. A failure at any point removes the temporary file,
@@ -48,7 +49,7 @@ public enum AtomicFile {
         let directory = (path as NSString).deletingLastPathComponent
         let base = (path as NSString).lastPathComponent
         let folder = directory.isEmpty ? "." : directory
-        removeStaleTemporaries(in: folder)
+        if sweptFolders.withLock({ $0.insert(folder).inserted }) { removeStaleTemporaries(in: folder) }
         var template = Array("\(folder)/.\(base)\(temporaryMarker)\(getpid())-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
         guard fd >= 0 else { throw FileOutputError(path: path, reason: lastErrorText()) }
@@ -83,6 +84,10 @@ public enum AtomicFile {
             file.published = true
         }
     }
+
+    /// Folders this process has swept already: the first write into a folder removes the stale
+    /// temporaries there, so an experiment writing thousands of files into one folder lists it once.
+    private static let sweptFolders = Mutex(Set<String>())
 
     /// Removes temporaries in `folder` left by processes that no longer run, or older than an hour.
     /// Our own process's temporaries are left alone (they are being written).
