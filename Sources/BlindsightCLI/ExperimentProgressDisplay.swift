@@ -51,7 +51,7 @@ final class ProgressDisplay: Sendable {
         state.withLock { state in
             guard var latest = state.latest, latest.done < latest.total else { return nil }
             let since = ContinuousClock.now - state.at
-            latest.elapsedSeconds += Double(since.components.seconds) + Double(since.components.attoseconds) / 1e18
+            latest.elapsedSeconds += since / .seconds(1)
             return latest
         }
     }

@@ -84,7 +84,7 @@ public struct ExperimentRunner: Sendable {
                     }
                 }
                 let elapsed = ContinuousClock.now - start
-                state.elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                state.elapsedSeconds = elapsed / .seconds(1)
                 progress(state)
                 if !Task.isCancelled { startNext() }
             }
@@ -105,7 +105,7 @@ public struct ExperimentRunner: Sendable {
         let elapsed = ContinuousClock.now - start
         var row = RowBuilder.row(
             cell: cell, executed: executed,
-            latency: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            latency: elapsed / .seconds(1),
             transcript: executed.wroteTranscript ? transcript : nil, cutout: executed.wroteCutout ? cutout : nil,
             mask: executed.wroteMask ? mask : nil)
         if let segmentation = executed.segmentation { scorer.score(&row, segmentation: segmentation) }

@@ -7,14 +7,10 @@ import ModelClients
 /// chose applies to all the experiment's requests to that server, and to no other server.
 public actor ServerGate {
     private var closedUntil: ContinuousClock.Instant?
-    /// How many times this server asked for a pause.
-    public private(set) var backoffs = 0
-
     public init() {}
 
     /// Closes the gate for `seconds` from now (a later reopening wins over an earlier one).
     public func backOff(seconds: Double) {
-        backoffs += 1
         let until = ContinuousClock.now.advanced(by: .milliseconds(Int64((max(0, seconds) * 1000).rounded())))
         if let closedUntil, closedUntil > until { return }
         closedUntil = until

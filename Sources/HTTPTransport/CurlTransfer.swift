@@ -93,7 +93,9 @@ final class CurlTransfer: Sendable {
             finish(.failure(failure.httpError(url: displayURL)))
         case .success(let code):
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            finish(outcome(code, detail: HTTPError.redacting(detail, secretsOf: request.url), easy: easy))
+            // libcurl explains only failures: a successful transfer needs no redaction work.
+            let explained = code == CURLE_OK || detail.isEmpty ? detail : HTTPError.redacting(detail, secretsOf: request.url)
+            finish(outcome(code, detail: explained, easy: easy))
         }
     }
 

@@ -73,8 +73,9 @@ struct ChatExchange<Wire: ChatWire>: Sendable {
         func handle(_ events: [WireEvent]) -> Outcome? {
             for event in events {
                 switch event {
-                case .error(let text): return .retryable(failure(.streamError, redact(text)), serverWait: nil)
-                case .unreadable(let text): return .failure(failure(.badResponse, redact(text)))
+                // The decoder has already redacted these (RedactingReplyDecoder).
+                case .error(let text): return .retryable(failure(.streamError, text), serverWait: nil)
+                case .unreadable(let text): return .failure(failure(.badResponse, text))
                 default: if let delta = assembler.apply(event) { emit(.delta(delta)) }
                 }
             }

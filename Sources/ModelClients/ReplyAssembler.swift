@@ -16,9 +16,6 @@ struct ReplyAssembler: Sendable {
         self.started = started
     }
 
-    /// Whether any delta has been handed out (after which a retry would repeat text).
-    var hasYielded: Bool { firstDelta != nil }
-
     /// How much text has arrived, for messages.
     var receivedCharacters: Int { rawContent.count + fieldReasoning.count }
 
@@ -62,6 +59,6 @@ struct ReplyAssembler: Sendable {
     }
 
     private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration / .seconds(1)
     }
 }

@@ -56,7 +56,7 @@ enum ChildProcess {
         guard status == 0 else {
             throw ValidationError("\(arguments.prefix(2).joined(separator: " ")) failed (wait status \(status))")
         }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed / .seconds(1)
         return Measurement(seconds: seconds, peakKiB: usage.ru_maxrss, cpuSeconds: nil)
     }
 

@@ -91,7 +91,7 @@ struct ImagingBenchmark: ParsableCommand {
             let start = ContinuousClock.now
             try body()
             let elapsed = ContinuousClock.now - start
-            fastest = min(fastest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            fastest = min(fastest, elapsed / .seconds(1))
         }
         return fastest
     }
