@@ -94,6 +94,17 @@ import Testing
         #expect(throws: UserCommandError.self) { try referee.setRoundLimit(51) }
     }
 
+    @Test func theRoundLimitStillWorksAfterRefinementsCarryTheRoundPastFifty() throws {
+        var (referee, _) = try decided()
+        while referee.round <= Referee.largestRoundLimit {
+            _ = try referee.refine("again")
+            _ = referee.reasonerReplied(Fixtures.decide([3]))
+        }
+        let round = referee.round
+        #expect(throws: UserCommandError.self) { try referee.setRoundLimit(round - 1) }
+        #expect(try referee.setRoundLimit(round).events.first?.content == String(round))
+    }
+
     @Test func aCutReasonerReplyIsRecordedAndTheTurnAskedAgain() throws {
         var referee = try Fixtures.referee()
         let opened = referee.start()
