@@ -227,7 +227,9 @@ struct HostilePeerTests {
         #expect(result.status == 4, "\(result.stderr)")
         #expect(result.stderr.contains("sent its response too slowly (less than 100 bytes/s for 2 s; to change it, set "
             + "limits.panoptic_min_rate (lower) or limits.panoptic_min_rate_seconds (higher) in \(setup.configPath))"))
-        #expect(server.requests.count == 1, "a too-slow service is not asked again")
+        // At most one request: on a loaded machine the cut can come before the fake server has read the
+        // whole upload (it records a request only then); a retry would make it two.
+        #expect(server.requests.count <= 1, "a too-slow service is not asked again")
         Self.expectBounded(result, "segments, slow loris")
     }
 }
